@@ -1,0 +1,46 @@
+# Patient Commons: `make run` serves the site, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Test databases: ours, never someone else's. `make test` uses them when the servers answer.
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/patient_commons_test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/13
+
+.PHONY: run test e2e install install-test clean lint
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+install-test: $(TEST_STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/community init-db
+	$(VENV)/bin/community seed-demo
+	@echo "Patient Commons is at http://$(HOST):$(PORT)/"
+	$(VENV)/bin/community run --host $(HOST) --port $(PORT)
+
+test: $(TEST_STAMP)
+	@$(PY) tests/services_env.py > $(VENV)/test-env.sh
+	@. $(VENV)/test-env.sh && $(PY) -m pytest $(PYTEST_ARGS)
+
+e2e: $(TEST_STAMP)
+	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache tests/e2e/artifacts

@@ -1,0 +1,172 @@
+"""Patient Commons: the Flask application factory."""
+import os
+
+from flask import Flask, g, render_template, request, session
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config=None):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__, instance_relative_config=True,
+        template_folder=os.path.join(root, "templates"), static_folder=os.path.join(root, "static"),
+        instance_path=os.environ.get("COMMUNITY_INSTANCE_PATH") or os.path.join(root, "instance"),
+    )
+    config.load(app, test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from .accounts import models as _a  # noqa: F401  (models before migrate/create_all)
+    from .core import models as _c  # noqa: F401
+    from .forums import models as _f  # noqa: F401
+
+    db.init_app(app)
+    _sqlite_pragmas(app)
+    migrate.init_app(app, db, directory=os.path.join(root, "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    if app.config.get("ENV_PRODUCTION"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    from . import security
+    from .celery_app import celery_init_app
+
+    security.init_app(app)
+    celery_init_app(app)
+
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .core.views import bp as core_bp
+    from .forums.views import bp as forums_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(forums_bp)
+    app.register_blueprint(admin_bp)
+
+    _load_user(app)
+    _templates(app)
+    _errors(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _sqlite_pragmas(app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        # WAL lets a worker process and the web process share the file.
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=5000")
+        cur.close()
+
+
+def _load_user(app):
+    from .accounts import services as accounts
+    from .accounts.models import User
+    from .forums.visibility import ANONYMOUS, viewer_for
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        row = accounts.session_for(int(user_id), session.get("sid"))
+        if row is None:
+            return None
+        g.session_id = row.id
+        return db.session.get(User, row.user_id)
+
+    @app.before_request
+    def _viewer():
+        if request.endpoint == "static":
+            return
+        g.viewer = viewer_for(current_user) if current_user.is_authenticated else ANONYMOUS
+
+
+def _templates(app):
+    from .markdown import safe
+    from .forums.models import REACTIONS
+
+    app.jinja_env.filters["html"] = safe
+    app.jinja_env.globals["REACTIONS"] = REACTIONS
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.template_filter("when")
+    def when(value):
+        return value.strftime("%-d %b %Y, %H:%M UTC") if value else ""
+
+    @app.template_filter("day")
+    def day(value):
+        return value.strftime("%-d %b %Y") if value else ""
+
+    @app.context_processor
+    def _nav():
+        from .forums.models import Community
+        import sqlalchemy as sa
+
+        viewer = g.get("viewer")
+        mine = []
+        if viewer is not None and viewer.member_of:
+            mine = db.session.execute(
+                sa.select(Community.slug, Community.name).where(Community.id.in_(viewer.member_of))
+                .order_by(Community.name)
+            ).all()
+        return {"my_communities": mine, "unread_count": 0}
+
+
+def _errors(app):
+    from .errors import ServiceError
+
+    def render_error(status, title, message):
+        return render_template("errors/error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(ServiceError)
+    def _service_error(exc):
+        titles = {403: "Not allowed", 404: "Not found", 409: "Conflict", 422: "Check your input"}
+        return render_error(exc.status, titles.get(exc.status, "Something is not right"), exc.message)
+
+    @app.errorhandler(400)
+    def _bad_request(exc):
+        return render_error(400, "Bad request", "The request could not be understood. Please go back and try again.")
+
+    @app.errorhandler(403)
+    def _forbidden(exc):
+        return render_error(403, "Not allowed", "You do not have access to this page.")
+
+    @app.errorhandler(404)
+    def _not_found(exc):
+        return render_error(404, "Not found", "We could not find that page. It may have been moved or removed.")
+
+    @app.errorhandler(405)
+    def _method(exc):
+        return render_error(405, "Not allowed", "That action is not available here.")
+
+    @app.errorhandler(413)
+    def _too_large(exc):
+        return render_error(413, "Too large", "That was more than we can accept in one go. Please shorten it.")
+
+    @app.errorhandler(429)
+    def _slow_down(exc):
+        return render_error(429, "Slow down", "Too many attempts. Please wait a minute and try again.")
+
+    @app.errorhandler(500)
+    def _server_error(exc):
+        db.session.rollback()
+        return render_error(500, "Something went wrong", "Sorry, something went wrong on our side. Please try again.")

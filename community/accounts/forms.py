@@ -1,0 +1,71 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+
+class EmptyForm(FlaskForm):
+    """For POST-only buttons, so CSRF covers them too."""
+
+
+class SignupForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(3, 32)],
+                           description="Shown on your posts. Pick a nickname; no real name needed.")
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)],
+                       description="Never shown to other members.")
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=128)],
+                             description="At least 12 characters. A few unrelated words work well.")
+    birth_year = IntegerField("Year of birth", validators=[DataRequired(message="Enter the year you were born."),
+                                                          NumberRange(1900, 2100)],
+                              description="You need to be 16 or older. Kept private.")
+    accept_guidelines = BooleanField("I have read and accept the community guidelines")
+    health_data_consent = BooleanField(
+        "I consent to Patient Commons storing the health information I choose to share"
+    )
+    # Honeypot: hidden from people, filled in by bots.
+    website = StringField("Leave this field empty", validators=[Optional()])
+
+
+class LoginForm(FlaskForm):
+    login = StringField("Username or email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
+
+
+class TwoFactorForm(FlaskForm):
+    code = StringField("Code from your app, or a recovery code", validators=[DataRequired(), Length(max=20)])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(max=128)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(max=128)])
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField("New email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField("Current password", validators=[DataRequired()])
+
+
+class EnableTotpForm(FlaskForm):
+    code = StringField("6-digit code from your app", validators=[DataRequired(), Length(6, 7)])
+
+
+class DisableTotpForm(FlaskForm):
+    password = PasswordField("Current password", validators=[DataRequired()])
+    code = StringField("Code from your app, or a recovery code", validators=[DataRequired(), Length(max=20)])
+
+
+class ProfileBasicsForm(FlaskForm):
+    bio = TextAreaField("A few words about you (optional)", validators=[Optional(), Length(max=500)],
+                        description="Shown on your profile to signed-in members.")
+    hide_memberships = BooleanField("Hide which communities I belong to from my profile", default=True)
+
+
+class NotificationPrefsForm(FlaskForm):
+    notify_replies_email = BooleanField("Email me when someone replies to my threads", default=True)

@@ -1,0 +1,99 @@
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+
+ROLES = ("member", "clinician", "researcher", "admin")
+# Roles whose powers wait until two-factor authentication is on.
+POWER_ROLES = {"clinician", "researcher", "admin"}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(16), default="member")
+    birth_year: Mapped[Optional[int]] = mapped_column()
+    email_verified_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    pending_email: Mapped[Optional[str]] = mapped_column(sa.String(254))
+    guidelines_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    health_consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    totp_secret: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[Optional[int]] = mapped_column()
+    hide_memberships: Mapped[bool] = mapped_column(default=False)
+    bio: Mapped[str] = mapped_column(sa.String(500), default="")
+    notify_replies_email: Mapped[bool] = mapped_column(default=True)
+    onboarded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    approved_posts: Mapped[int] = mapped_column(default=0)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def email_verified(self):
+        return self.email_verified_at is not None
+
+    @property
+    def totp_enabled(self):
+        return self.totp_enabled_at is not None
+
+    @property
+    def is_admin(self):
+        # Admin powers need 2FA (DESIGN.md); an admin without it is treated as a member.
+        return self.role == "admin" and self.totp_enabled
+
+    @property
+    def needs_2fa_for_powers(self):
+        return self.role in POWER_ROLES and not self.totp_enabled
+
+    @property
+    def is_new(self):
+        return (utcnow() - self.created_at).days < 7 or self.approved_posts < 2
+
+    def __repr__(self):
+        return f"<User {self.id}>"
+
+
+class RecoveryCode(db.Model):
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+
+class UserSession(db.Model):
+    """Server-side session: the cookie holds a random id, this row decides if it is alive."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")
+
+
+class OutgoingMail(db.Model):
+    """An email waiting for the mail task; the task gets only this row's id."""
+
+    __tablename__ = "outgoing_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())

@@ -1,0 +1,555 @@
+"""Account use cases. No request or current_user here: callers pass what is needed."""
+import hashlib
+import logging
+import re
+import secrets
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+from urllib.parse import unquote, urlsplit
+
+import pyotp
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from .. import dispatch
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..models_base import utcnow
+from .models import RecoveryCode, OutgoingMail, User, UserSession
+
+log = logging.getLogger(__name__)
+
+MIN_AGE = 16
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
+RESERVED_USERNAMES = {"admin", "administrator", "moderator", "support", "staff", "system", "root"}
+MAX_FAILED_LOGINS = 10
+LOCKOUT = timedelta(minutes=15)
+_COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def _sha256(value):
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- passwords
+
+def _hasher():
+    return PasswordHasher(**current_app.config.get("ARGON2_PARAMS", {}))
+
+
+def hash_password(password):
+    return _hasher().hash(password)
+
+
+def password_problem(password, username="", email=""):
+    """The reason a password is refused, or None. DESIGN.md: 12-128 chars, not common."""
+    if len(password) < 12:
+        return "Use at least 12 characters. A few words strung together work well."
+    if len(password) > 128:
+        return "Use at most 128 characters."
+    lowered = password.lower()
+    if lowered in _COMMON_PASSWORDS or zxcvbn(password, user_inputs=[username, email])["score"] < 2:
+        return "This password is too common or easy to guess. Try a few unrelated words."
+    return None
+
+
+# ---------------------------------------------------------------- sign-up
+
+def normalise_email(email):
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed("Check the email address.", {"email": str(exc)}) from None
+
+
+def _username_taken(username):
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(User)
+        .where(sa.func.lower(User.username) == username.lower())
+    ) > 0
+
+
+def _email_taken(email, exclude_id=None):
+    stmt = sa.select(User.id).where((User.email == email) | (User.pending_email == email))
+    if exclude_id:
+        stmt = stmt.where(User.id != exclude_id)
+    return db.session.scalar(stmt) is not None
+
+
+def _account_fields(username, email, password):
+    """Field problems shared by sign-up and create-admin, and the normalised email."""
+    fields = {}
+    if not USERNAME_RE.match(username):
+        fields["username"] = "3 to 32 letters, digits, dots, dashes or underscores."
+    elif username.lower() in RESERVED_USERNAMES or _username_taken(username):
+        fields["username"] = "That username is taken."
+    try:
+        email = normalise_email(email or "")
+        if _email_taken(email):
+            fields["email"] = "An account already uses this email. Try logging in or resetting your password."
+    except ValidationFailed as exc:
+        fields.update(exc.fields)
+    problem = password_problem(password or "", username, email or "")
+    if problem:
+        fields["password"] = problem
+    return fields, email
+
+
+def register(username, email, password, birth_year, accept_guidelines, health_consent, now=None):
+    """Create an unverified member and send the verification email.
+
+    Raises ValidationFailed with a message per field; nothing is written then.
+    """
+    now = now or utcnow()
+    username = (username or "").strip()
+    fields, email = _account_fields(username, email, password)
+    if not isinstance(birth_year, int) or not 1900 <= birth_year <= now.year:
+        fields["birth_year"] = "Enter the year you were born, for example 1980."
+    elif now.year - birth_year < MIN_AGE:
+        fields["birth_year"] = f"You need to be at least {MIN_AGE} to join Patient Commons."
+    if accept_guidelines is not True:
+        fields["accept_guidelines"] = "Please read and accept the community guidelines."
+    if health_consent is not True:
+        fields["health_data_consent"] = "We need your consent to store the health information you choose to share."
+    if fields:
+        raise ValidationFailed("Please correct the highlighted fields.", fields)
+
+    user = User(
+        username=username, email=email, password_hash=hash_password(password), birth_year=birth_year,
+        guidelines_accepted_at=now, health_consent_at=now, created_at=now,
+    )
+    db.session.add(user)
+    db.session.flush()
+    _send_verification(user)
+    db.session.commit()
+    log.info("account created user=%s", user.id)
+    return user
+
+
+# ---------------------------------------------------------------- tokens in emails
+
+def _serializer(salt):
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _make_token(salt, user, secret_part):
+    # Only the user id and a hash fragment travel in the URL, never the address itself.
+    return _serializer(salt).dumps({"uid": user.id, "h": _sha256(secret_part)[:16]})
+
+
+def _read_token(salt, token, max_age, secret_of):
+    try:
+        data = _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise ValidationFailed("This link has expired. Ask for a new one.") from None
+    except BadSignature:
+        raise ValidationFailed("This link is not valid.") from None
+    user = db.session.get(User, data.get("uid"))
+    secret = secret_of(user) if user else None
+    if not secret or _sha256(secret)[:16] != data.get("h"):
+        raise ValidationFailed("This link has already been used or is no longer valid.")
+    return user
+
+
+def _external(endpoint, **values):
+    base = current_app.config["SITE_URL"].rstrip("/")
+    with current_app.test_request_context():
+        return base + url_for(endpoint, **values)
+
+
+def _send_verification(user):
+    target = user.pending_email or user.email
+    token = _make_token("verify-email", user, target)
+    link = _external("accounts.verify_email", token=token)
+    queue_mail(
+        target,
+        "Confirm your email for Patient Commons",
+        f"Hello {user.username},\n\nPlease confirm this email address to start posting:\n{link}\n\n"
+        "The link works for 3 days. If you did not sign up, ignore this email.\n",
+    )
+
+
+def resend_verification(user_id):
+    user = db.session.get(User, user_id)
+    if user and (not user.email_verified or user.pending_email):
+        _send_verification(user)
+        db.session.commit()
+
+
+def verify_email(token):
+    def secret_of(u):
+        return u.pending_email or (None if u.email_verified else u.email)
+
+    user = _read_token("verify-email", token, 3 * 86400, secret_of)
+    if user.pending_email:
+        if _email_taken(user.pending_email, exclude_id=user.id):
+            raise ValidationFailed("Another account now uses that email.")
+        user.email = user.pending_email
+        user.pending_email = None
+    user.email_verified_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def request_password_reset(email):
+    """Send a reset link if the address has an account. Says nothing either way."""
+    try:
+        email = normalise_email(email or "")
+    except ValidationFailed:
+        return
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        return
+    token = _make_token("reset-password", user, user.password_hash)
+    queue_mail(
+        user.email,
+        "Reset your Patient Commons password",
+        f"Hello {user.username},\n\nSomeone asked to reset your password. If it was you, choose a new one here:\n"
+        f"{_external('accounts.reset_password', token=token)}\n\nThe link works for one hour and once only. "
+        "If it was not you, you can ignore this email.\n",
+    )
+    db.session.commit()
+
+
+def reset_password(token, new_password):
+    user = _read_token("reset-password", token, 3600, lambda u: u.password_hash)
+    problem = password_problem(new_password or "", user.username, user.email)
+    if problem:
+        raise ValidationFailed(problem, {"password": problem})
+    user.password_hash = hash_password(new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    # Following the emailed link proves the address.
+    user.email_verified_at = user.email_verified_at or utcnow()
+    _revoke_sessions(user.id)
+    db.session.commit()
+    return user
+
+
+def change_password(user_id, current_password, new_password, keep_session_id):
+    user = db.session.get(User, user_id)
+    if not check_password(user, current_password or ""):
+        raise ValidationFailed("Check your current password.", {"current_password": "That is not your current password."})
+    problem = password_problem(new_password or "", user.username, user.email)
+    if problem:
+        raise ValidationFailed(problem, {"new_password": problem})
+    user.password_hash = hash_password(new_password)
+    _revoke_sessions(user.id, keep=keep_session_id)
+    db.session.commit()
+
+
+def request_email_change(user_id, password, new_email):
+    user = db.session.get(User, user_id)
+    if not check_password(user, password or ""):
+        raise ValidationFailed("Check your password.", {"password": "That is not your current password."})
+    email = normalise_email(new_email or "")
+    if email == user.email:
+        raise ValidationFailed("That is already your email.", {"email": "That is already your email."})
+    if _email_taken(email, exclude_id=user.id):
+        raise ValidationFailed("An account already uses this email.", {"email": "An account already uses this email."})
+    user.pending_email = email
+    _send_verification(user)
+    queue_mail(
+        user.email, "Your Patient Commons email is changing",
+        f"Hello {user.username},\n\nSomeone asked to move your account to another email address. "
+        "If it was not you, change your password now.\n",
+    )
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- logging in
+
+def check_password(user, password):
+    try:
+        _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return True
+
+
+def authenticate(login, password, now=None):
+    """Return (user, problem). problem is None, "invalid" or "locked"."""
+    now = now or utcnow()
+    login = (login or "").strip()
+    user = db.session.scalar(
+        sa.select(User).where(
+            (sa.func.lower(User.username) == login.lower()) | (User.email == login.lower())
+        )
+    )
+    if user is None:
+        # Same work as a real check, so timing does not reveal which usernames exist.
+        check_password(User(password_hash=_dummy_hash()), password or "")
+        return None, "invalid"
+    if user.locked_until and user.locked_until > now:
+        return user, "locked"
+    if not check_password(user, password or ""):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+            db.session.commit()
+            return user, "locked"
+        db.session.commit()
+        return user, "invalid"
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
+    return user, None
+
+
+_DUMMY = {}
+
+
+def _dummy_hash():
+    if "h" not in _DUMMY:
+        _DUMMY["h"] = hash_password(secrets.token_hex(16))
+    return _DUMMY["h"]
+
+
+# ---------------------------------------------------------------- server-side sessions
+
+def create_session(user_id, user_agent="", ip=""):
+    token = secrets.token_urlsafe(32)
+    row = UserSession(user_id=user_id, token_hash=_sha256(token), user_agent=(user_agent or "")[:200], ip=ip or "")
+    db.session.add(row)
+    db.session.commit()
+    return token, row.id
+
+
+def session_for(user_id, token, now=None):
+    """The live session row for this cookie, or None (revoked, idle or too old)."""
+    if not token:
+        return None
+    now = now or utcnow()
+    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _sha256(token)))
+    if row is None or row.user_id != user_id:
+        return None
+    cfg = current_app.config
+    if now - row.last_seen_at > cfg["SESSION_IDLE"] or now - row.created_at > cfg["SESSION_ABSOLUTE"]:
+        db.session.delete(row)
+        db.session.commit()
+        return None
+    if now - row.last_seen_at > cfg["SESSION_TOUCH_EVERY"]:
+        row.last_seen_at = now
+        db.session.commit()
+    return row
+
+
+def list_sessions(user_id):
+    return db.session.scalars(
+        sa.select(UserSession).where(UserSession.user_id == user_id).order_by(UserSession.last_seen_at.desc())
+    ).all()
+
+
+def revoke_session(user_id, session_id):
+    """End one of the user's own sessions; another user's id is simply not found."""
+    n = db.session.execute(
+        sa.delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user_id)
+    ).rowcount
+    db.session.commit()
+    return n == 1
+
+
+def _revoke_sessions(user_id, keep=None):
+    stmt = sa.delete(UserSession).where(UserSession.user_id == user_id)
+    if keep:
+        stmt = stmt.where(UserSession.id != keep)
+    db.session.execute(stmt)
+
+
+def revoke_other_sessions(user_id, keep):
+    _revoke_sessions(user_id, keep)
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- two-factor
+
+def start_totp(user_id):
+    """A fresh secret, stored but not yet active, and its otpauth:// URI."""
+    user = db.session.get(User, user_id)
+    if user.totp_enabled:
+        raise ValidationFailed("Two-factor authentication is already on.")
+    user.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    return user.totp_secret, pyotp.TOTP(user.totp_secret).provisioning_uri(
+        name=user.username, issuer_name="Patient Commons"
+    )
+
+
+def _check_totp(user, code, now=None):
+    code = re.sub(r"\s", "", code or "")
+    if not user.totp_secret or not code.isdigit() or len(code) != 6:
+        return False
+    totp = pyotp.TOTP(user.totp_secret)
+    at = (now or utcnow()).timestamp()
+    for drift in (0, -1, 1):
+        step = int(at // 30) + drift
+        if secrets.compare_digest(totp.at(step * 30), code):
+            # A code is single-use: a replay of the last accepted step fails.
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                return False
+            user.totp_last_step = step
+            return True
+    return False
+
+
+def confirm_totp(user_id, code):
+    """Turn 2FA on once a code from the app matches; returns fresh recovery codes."""
+    user = db.session.get(User, user_id)
+    if not _check_totp(user, code):
+        raise ValidationFailed("That code did not match. Check the time on your phone and try again.",
+                               {"code": "That code did not match."})
+    user.totp_enabled_at = utcnow()
+    codes = _new_recovery_codes(user)
+    db.session.commit()
+    return codes
+
+
+def _new_recovery_codes(user):
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(10)]
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_sha256(c)) for c in codes)
+    return codes
+
+
+def regenerate_recovery_codes(user_id):
+    user = db.session.get(User, user_id)
+    codes = _new_recovery_codes(user)
+    db.session.commit()
+    return codes
+
+
+def disable_totp(user_id, password, code):
+    user = db.session.get(User, user_id)
+    if not check_password(user, password or ""):
+        raise ValidationFailed("Check your password.", {"password": "That is not your current password."})
+    if not verify_second_factor(user_id, code):
+        raise ValidationFailed("That code did not match.", {"code": "That code did not match."})
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.commit()
+
+
+def verify_second_factor(user_id, code):
+    """A TOTP code or an unused recovery code. Recovery codes work once."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.totp_enabled:
+        return False
+    if _check_totp(user, code):
+        db.session.commit()
+        return True
+    row = db.session.scalar(
+        sa.select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == _sha256((code or "").strip().lower()),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
+    if row is None:
+        return False
+    row.used_at = utcnow()
+    db.session.commit()
+    return True
+
+
+def remaining_recovery_codes(user_id):
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(RecoveryCode)
+        .where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
+    )
+
+
+# ---------------------------------------------------------------- onboarding and preferences
+
+def update_preferences(user_id, **values):
+    user = db.session.get(User, user_id)
+    allowed = {"bio", "hide_memberships", "notify_replies_email"}
+    for key, value in values.items():
+        if key not in allowed:
+            raise ValueError(key)
+        setattr(user, key, value)
+    db.session.commit()
+
+
+def finish_onboarding(user_id):
+    user = db.session.get(User, user_id)
+    if user.onboarded_at is None:
+        user.onboarded_at = utcnow()
+        db.session.commit()
+
+
+def create_admin(username, email, password):
+    """An admin from the command line: verified email, no birth year asked."""
+    username = (username or "").strip()
+    fields, email = _account_fields(username, email, password)
+    if username.lower() in RESERVED_USERNAMES and not _username_taken(username):
+        fields.pop("username", None)  # staff may take the reserved names
+    if fields:
+        raise ValidationFailed("Please correct the highlighted fields.", fields)
+    now = utcnow()
+    user = User(
+        username=username, email=email, password_hash=hash_password(password), role="admin",
+        email_verified_at=now, guidelines_accepted_at=now, health_consent_at=now, onboarded_at=now,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+# ---------------------------------------------------------------- mail
+
+def queue_mail(to, subject, body):
+    """Store the message and send it from the worker after commit (only its id travels)."""
+    mail = OutgoingMail(to=to, subject=subject, body=body)
+    db.session.add(mail)
+    db.session.flush()
+    dispatch.enqueue("notifications.send_mail", mail.id)
+    return mail
+
+
+def deliver_mail(mail_id):
+    """Send a stored message once; a second run of the task does nothing."""
+    mail = db.session.get(OutgoingMail, mail_id)
+    if mail is None or mail.sent_at is not None:
+        return False
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["To"] = mail.to
+    msg["Subject"] = mail.subject
+    msg.set_content(mail.body)
+    url = current_app.config.get("MAIL_URL")
+    if url:
+        _smtp_send(url, msg)
+    else:
+        # Embedded default: no mail server, so the developer reads the link in the log.
+        log.info("mail (not sent, MAIL_URL unset) id=%s subject=%r\n%s", mail.id, mail.subject, mail.body)
+    mail.sent_at = utcnow()
+    mail.body = ""  # links in it are secrets; nothing to keep once sent
+    db.session.commit()
+    return True
+
+
+def _smtp_send(url, msg):
+    """MAIL_URL: smtp://user:pass@host:port (STARTTLS if offered) or smtps://host:465."""
+    parts = urlsplit(url)
+    cls = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
+    with cls(parts.hostname, parts.port or (465 if parts.scheme == "smtps" else 25), timeout=10) as smtp:
+        if parts.scheme == "smtp":
+            smtp.ehlo()
+            if smtp.has_extn("starttls"):
+                smtp.starttls()
+                smtp.ehlo()
+        if parts.username:
+            smtp.login(unquote(parts.username), unquote(parts.password or ""))
+        smtp.send_message(msg)

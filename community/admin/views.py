@@ -1,0 +1,43 @@
+import sqlalchemy as sa
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_login import login_required
+
+from ..errors import Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..forums import services as forums
+from ..forums.forms import CommunityForm
+from ..forums.models import Community
+from ..views_util import apply_errors
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    if not g.viewer.is_admin:
+        raise Forbidden("Admin pages need an admin account with two-factor authentication turned on.")
+
+
+@bp.route("/communities")
+def communities():
+    rows = db.session.scalars(sa.select(Community).order_by(Community.name)).all()
+    return render_template("admin/communities.html", communities=rows)
+
+
+@bp.route("/communities/new", methods=["GET", "POST"])
+@bp.route("/communities/<int:community_id>/edit", methods=["GET", "POST"])
+def edit_community(community_id=None):
+    community = db.session.get(Community, community_id) if community_id else None
+    if community_id and community is None:
+        raise NotFound("No such community.")
+    form = CommunityForm(obj=community)
+    if form.validate_on_submit():
+        try:
+            saved = forums.save_community(g.viewer, form.data, community_id)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(f"{saved.name} saved.", "success")
+            return redirect(url_for("admin.communities"))
+    return render_template("admin/community_form.html", form=form, community=community), 422 if form.errors else 200

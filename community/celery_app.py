@@ -1,0 +1,19 @@
+"""Celery bound to the Flask app: every task runs inside an app context."""
+from .extensions import celery
+
+
+def celery_init_app(app):
+    if celery.configured:
+        # A new app (tests build many): drop pooled connections to the old broker.
+        celery.close()
+    celery.flask_app = app
+    celery.main = app.import_name
+    celery.config_from_object(app.config["CELERY"], force=True)
+    celery.conf.beat_schedule = {
+        "relay-outbox": {"task": "periodic.relay_outbox", "schedule": 30.0, "options": {"expires": 30}},
+    }
+    celery.set_default()
+    app.extensions["celery"] = celery
+    # Registers the tasks here too, so eager mode in the web process finds them.
+    import worker.tasks  # noqa: F401
+    return celery

@@ -1,0 +1,116 @@
+"""Settings: embedded defaults, then the documented environment variables.
+
+Unset means the embedded default (SQLite in instance/, eager Celery, in-memory
+rate limits). Any other Flask setting comes from COMMUNITY_<KEY>.
+"""
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET = "dev-only-not-secret"
+
+
+def parse_bool(value, default=False):
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(instance_path):
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{os.path.join(instance_path, 'community.sqlite')}"
+    # Heroku-style URLs and plain postgresql:// both mean psycopg 3 here.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def celery_config(redis_url):
+    # Reliability settings from STYLE.md §3; asserted in tests/unit/test_config.py.
+    visibility = 3600
+    conf = {
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_time_limit": 120,
+        "task_soft_time_limit": 90,
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_timeout": 3,
+        "broker_transport_options": {"visibility_timeout": visibility, "socket_connect_timeout": 3},
+        "result_backend_transport_options": {"visibility_timeout": visibility},
+        "visibility_timeout": visibility,
+        "worker_max_tasks_per_child": 1000,
+        "worker_max_memory_per_child": 200_000,
+        "enable_utc": True,
+        "timezone": "UTC",
+        "task_default_queue": "notifications",
+        "task_routes": {
+            "moderation.*": {"queue": "moderation"},
+            "notifications.*": {"queue": "notifications"},
+            "exports.*": {"queue": "exports"},
+            "periodic.*": {"queue": "periodic"},
+        },
+    }
+    if redis_url:
+        conf.update(broker_url=redis_url, task_always_eager=False)
+    else:
+        conf.update(broker_url="memory://", task_always_eager=True, task_eager_propagates=True)
+    return conf
+
+
+def load(app, test_config=None):
+    redis_url = os.environ.get("REDIS_URL") or None
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("SECRET_KEY", DEFAULT_SECRET),
+        # Production is any run pointed at a real database, unless told otherwise.
+        ENV_PRODUCTION=parse_bool(
+            os.environ.get("COMMUNITY_PRODUCTION"), bool(os.environ.get("DATABASE_URL"))
+        ),
+        SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        REDIS_URL=redis_url,
+        MAIL_URL=os.environ.get("MAIL_URL") or None,
+        MAIL_FROM="Patient Commons <no-reply@patientcommons.example>",
+        MESSAGE_KEYS=os.environ.get("MESSAGE_KEYS", ""),
+        RATELIMIT_ENABLED=parse_bool(os.environ.get("RATELIMIT_ENABLED"), True),
+        RATELIMIT_STORAGE_URI=redis_url or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        CELERY=celery_config(redis_url),
+        MAX_CONTENT_LENGTH=256 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,
+        SESSION_IDLE=timedelta(days=7),
+        SESSION_ABSOLUTE=timedelta(days=30),
+        SESSION_TOUCH_EVERY=timedelta(minutes=5),
+        PERMANENT_SESSION_LIFETIME=timedelta(days=30),
+        WTF_CSRF_TIME_LIMIT=3600 * 8,
+        ARGON2_PARAMS={},
+        SITE_URL=os.environ.get("COMMUNITY_SITE_URL", "http://127.0.0.1:5000"),
+        PREFERRED_URL_SCHEME="http",
+    )
+    app.config.from_prefixed_env("COMMUNITY")
+    if test_config:
+        app.config.update(test_config)
+    if app.config["ENV_PRODUCTION"]:
+        harden(app)
+
+
+def harden(app):
+    """Production refuses unsafe settings instead of starting with them."""
+    if app.config["SECRET_KEY"] in (DEFAULT_SECRET, "", "dev", None):
+        raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+    if app.debug:
+        raise RuntimeError("DEBUG must be off in production")
+    app.config.update(
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_NAME="__Host-session",
+        REMEMBER_COOKIE_SECURE=True,
+        PREFERRED_URL_SCHEME="https",
+    )

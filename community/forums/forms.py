@@ -1,0 +1,37 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .services import BODY_MAX, TITLE_MAX
+
+
+class ThreadForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(message="Give your thread a title."), Length(max=TITLE_MAX)])
+    body = TextAreaField("Your post", validators=[DataRequired(message="Write something first."), Length(max=BODY_MAX)],
+                         description="Markdown works: **bold**, *italic*, > quote, - lists.")
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField("Your reply", validators=[DataRequired(message="Write something first."), Length(max=BODY_MAX)],
+                         description="Markdown works: **bold**, *italic*, > quote, - lists.")
+
+
+class EditForm(FlaskForm):
+    body = TextAreaField("Edit your post", validators=[DataRequired(message="Write something first."),
+                                                       Length(max=BODY_MAX)])
+
+
+class CommunityForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(2, 100)])
+    slug = StringField("Address", validators=[DataRequired(), Length(max=64)],
+                       description="Used in links: lowercase letters, digits and dashes.")
+    icd10 = StringField("ICD-10 codes", validators=[Optional(), Length(max=40)])
+    description = TextAreaField("Plain-language description", validators=[Optional(), Length(max=500)])
+    visibility = SelectField("Who can read", choices=[("public", "Anyone (public)"),
+                                                      ("members", "Members of this community only")])
+    locale = StringField("Locale", default="en", validators=[DataRequired(), Length(max=10)])
+    phone_regions = StringField("Phone regions", default="US,GB,CA,AU,IE,NZ",
+                                validators=[DataRequired(), Length(max=100)],
+                                description="Country codes used to recognise phone numbers in posts.")
+    rules = TextAreaField("Rules (Markdown)", validators=[Optional(), Length(max=20_000)])
+    indexing = BooleanField("Let search engines index this community (public communities only)")

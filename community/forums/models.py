@@ -1,0 +1,155 @@
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+
+VISIBILITIES = ("public", "members")
+POST_STATES = ("pending", "published", "held", "rejected", "hidden", "deleted")
+REACTIONS = ("like", "hug", "helpful")
+POSTS_PER_PAGE = 20
+
+
+class Community(db.Model):
+    __tablename__ = "communities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    icd10: Mapped[str] = mapped_column(sa.String(40), default="")
+    description: Mapped[str] = mapped_column(sa.String(500), default="")
+    visibility: Mapped[str] = mapped_column(sa.String(10), default="public")
+    locale: Mapped[str] = mapped_column(sa.String(10), default="en")
+    phone_regions: Mapped[str] = mapped_column(sa.String(100), default="US,GB,CA,AU,IE,NZ")
+    rules: Mapped[str] = mapped_column(sa.Text, default="")
+    rules_html: Mapped[str] = mapped_column(sa.Text, default="")
+    indexing: Mapped[bool] = mapped_column(default=False)
+    member_count: Mapped[int] = mapped_column(default=0)
+    thread_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def is_public(self):
+        return self.visibility == "public"
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (sa.UniqueConstraint("user_id", "community_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Moderator(db.Model):
+    """A volunteer moderator of one community."""
+
+    __tablename__ = "moderators"
+    __table_args__ = (sa.UniqueConstraint("user_id", "community_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Thread(db.Model):
+    __tablename__ = "threads"
+    __table_args__ = (
+        sa.Index("ix_threads_listing", "community_id", "state", "pinned", "last_activity_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    # Mirrors the opening post's state: a thread is listed for others once that post is published.
+    state: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    pinned: Mapped[bool] = mapped_column(default=False)
+    locked: Mapped[bool] = mapped_column(default=False)
+    reply_count: Mapped[int] = mapped_column(default=0)
+    last_post_number: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    community: Mapped[Community] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (sa.UniqueConstraint("thread_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # Position in the thread; pages are ranges of numbers so a post's URL never moves.
+    number: Mapped[int] = mapped_column()
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    state: Mapped[str] = mapped_column(sa.String(10), default="pending", index=True)
+    # Limited to signed-in members of the community (crisis posts).
+    members_only: Mapped[bool] = mapped_column(default=False)
+    moderation_status: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    labels: Mapped[list] = mapped_column(sa.JSON, default=list)
+    notices: Mapped[list] = mapped_column(sa.JSON, default=list)
+    reactions: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+    thread: Mapped[Thread] = relationship(lazy="raise")
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def page(self):
+        return (self.number - 1) // POSTS_PER_PAGE + 1
+
+
+class PostRevision(db.Model):
+    __tablename__ = "post_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reaction(db.Model):
+    __tablename__ = "reactions"
+    __table_args__ = (sa.UniqueConstraint("post_id", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+
+
+class Bookmark(db.Model):
+    __tablename__ = "bookmarks"
+    __table_args__ = (sa.UniqueConstraint("user_id", "post_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Ignore(db.Model):
+    __tablename__ = "ignores"
+    __table_args__ = (sa.UniqueConstraint("user_id", "ignored_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    ignored_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)

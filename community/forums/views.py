@@ -1,0 +1,229 @@
+from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..accounts.forms import EmptyForm
+from ..errors import Forbidden, ValidationFailed
+from ..extensions import limiter
+from ..views_util import apply_errors
+from . import services
+from .forms import EditForm, ReplyForm, ThreadForm
+from .models import REACTIONS
+
+bp = Blueprint("forums", __name__)
+
+POST_LIMIT = "10/minute;200/day"
+
+
+def post_url(post):
+    return url_for("forums.thread", thread_id=post.thread_id, page=post.page if post.page > 1 else None,
+                   _anchor=f"p{post.id}")
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"post_url": post_url}
+
+
+@bp.route("/c/<slug>")
+def community(slug):
+    community = services.get_community(g.viewer, slug)
+    cursor = request.args.get("after")
+    try:
+        pinned, threads, next_cursor = services.list_threads(g.viewer, community, cursor)
+    except ValidationFailed:
+        abort(404)
+    return render_template(
+        "forums/community.html", community=community, pinned=pinned, threads=threads, next_cursor=next_cursor,
+        moderators=services.moderators_of(community.id), form=EmptyForm(),
+        is_member=g.viewer.is_member(community.id), first_page=cursor is None,
+    )
+
+
+@bp.route("/c/<slug>/members")
+@login_required
+def members(slug):
+    community = services.get_community(g.viewer, slug)
+    return render_template("forums/members.html", community=community,
+                           members=services.list_members(g.viewer, community))
+
+
+@bp.route("/c/<slug>/join", methods=["POST"])
+@login_required
+def join(slug):
+    community = services.get_community(g.viewer, slug)
+    if EmptyForm().validate_on_submit():
+        services.join(current_user.id, community.id)
+        flash(f"You joined {community.name}.", "success")
+    return redirect(url_for("forums.community", slug=slug))
+
+
+@bp.route("/c/<slug>/leave", methods=["POST"])
+@login_required
+def leave(slug):
+    community = services.get_community(g.viewer, slug)
+    if EmptyForm().validate_on_submit():
+        services.leave(current_user.id, community.id)
+        flash(f"You left {community.name}.", "info")
+    return redirect(url_for("forums.community", slug=slug))
+
+
+@bp.route("/c/<slug>/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit(POST_LIMIT, methods=["POST"])
+def new_thread(slug):
+    community = services.get_community(g.viewer, slug)
+    form = ThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread, post = services.create_thread(current_user.id, community.id, form.title.data, form.body.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except Forbidden as exc:
+            flash(exc.message, "error")
+        else:
+            return redirect(post_url(post))
+    return render_template("forums/new_thread.html", community=community, form=form), 422 if form.errors else 200
+
+
+@bp.route("/t/<int:thread_id>")
+def thread(thread_id):
+    thread = services.get_thread(g.viewer, thread_id)
+    page = request.args.get("page", 1, type=int)
+    pages = services.page_count(thread)
+    if page < 1 or page > pages:
+        abort(404)
+    posts = services.thread_posts(g.viewer, thread, page)
+    form = ReplyForm()
+    quote = request.args.get("quote", type=int)
+    if quote and current_user.is_authenticated:
+        form.body.data = services.quote_text(g.viewer, quote)
+    return render_template("forums/thread.html", **_thread_context(thread, posts, page, pages, form))
+
+
+def _thread_context(thread, posts, page, pages, form):
+    reacted, bookmarked, ignored = services.viewer_post_state(g.viewer, [p.id for p in posts])
+    return dict(
+        thread=thread, community=thread.community, posts=posts, page=page, pages=pages, form=form,
+        action_form=EmptyForm(), reacted=reacted, bookmarked=bookmarked, ignored=ignored,
+        is_member=g.viewer.is_member(thread.community_id),
+        moderator_ids=services.moderator_ids(thread.community_id),
+    )
+
+
+@bp.route("/p/<int:post_id>/fragment")
+@login_required
+def post_fragment(post_id):
+    """One post's HTML, for the author's page to swap in when moderation finishes."""
+    post = services.get_post(g.viewer, post_id)
+    thread = services.get_thread(g.viewer, post.thread_id)
+    context = _thread_context(thread, [post], post.page, services.page_count(thread), ReplyForm())
+    response = make_response(render_template("forums/_post.html", post=post, **context))
+    response.headers["X-Moderation-Status"] = post.moderation_status
+    return response
+
+
+@bp.route("/t/<int:thread_id>/reply", methods=["POST"])
+@login_required
+@limiter.limit(POST_LIMIT)
+def reply(thread_id):
+    thread = services.get_thread(g.viewer, thread_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            post = services.reply(current_user.id, thread.id, form.body.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except Forbidden as exc:
+            flash(exc.message, "error")
+        else:
+            return redirect(post_url(post))
+    page = services.page_count(thread)
+    posts = services.thread_posts(g.viewer, thread, page)
+    return render_template("forums/thread.html", **_thread_context(thread, posts, page, page, form)), 422
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+@limiter.limit(POST_LIMIT, methods=["POST"])
+def edit(post_id):
+    post = services.get_post(g.viewer, post_id)
+    if post.author_id != current_user.id:
+        raise Forbidden("You can only edit your own posts.")
+    form = EditForm(body=post.body) if request.method == "GET" else EditForm()
+    if form.validate_on_submit():
+        try:
+            post = services.edit_post(g.viewer, post_id, form.body.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(post_url(post))
+    return render_template("forums/edit.html", post=post, form=form), 422 if form.errors else 200
+
+
+@bp.route("/p/<int:post_id>/history")
+def history(post_id):
+    post, rows = services.revisions(g.viewer, post_id)
+    return render_template("forums/history.html", post=post, revisions=rows)
+
+
+@bp.route("/p/<int:post_id>/delete", methods=["POST"])
+@login_required
+def delete(post_id):
+    if EmptyForm().validate_on_submit():
+        post = services.delete_post(g.viewer, post_id)
+        flash("Your post was removed.", "info")
+        return redirect(post_url(post))
+    abort(400)
+
+
+@bp.route("/p/<int:post_id>/react/<kind>", methods=["POST"])
+@login_required
+def react(post_id, kind):
+    if kind not in REACTIONS:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        on = request.form.get("on") == "1"
+        post = services.set_reaction(g.viewer, post_id, kind, on)
+        return redirect(post_url(post))
+    abort(400)
+
+
+@bp.route("/p/<int:post_id>/bookmark", methods=["POST"])
+@login_required
+def bookmark(post_id):
+    if EmptyForm().validate_on_submit():
+        on = request.form.get("on") == "1"
+        services.set_bookmark(g.viewer, post_id, on)
+        flash("Bookmarked." if on else "Bookmark removed.", "success")
+        return redirect(post_url(services.get_post(g.viewer, post_id)))
+    abort(400)
+
+
+@bp.route("/bookmarks")
+@login_required
+def bookmarks():
+    return render_template("forums/bookmarks.html", rows=services.bookmarks(g.viewer), form=EmptyForm())
+
+
+@bp.route("/u/<int:user_id>")
+def profile(user_id):
+    user = services.user_profile(g.viewer, user_id)
+    return render_template(
+        "forums/profile.html", user=user, communities=services.shared_communities(g.viewer, user),
+        ignoring=services.is_ignoring(g.viewer, user.id), form=EmptyForm(),
+    )
+
+
+@bp.route("/u/<int:user_id>/ignore", methods=["POST"])
+@login_required
+def ignore(user_id):
+    if EmptyForm().validate_on_submit():
+        on = request.form.get("on") == "1"
+        try:
+            services.set_ignore(g.viewer, user_id, on)
+        except ValidationFailed as exc:
+            flash(exc.message, "error")
+        else:
+            flash("You will no longer see their posts." if on else "You will see their posts again.", "success")
+    return redirect(url_for("forums.profile", user_id=user_id))

@@ -1,0 +1,110 @@
+"""The one visibility rule. Every query that lists or shows content goes through here."""
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from .models import Community, Membership, Moderator, Post, Thread
+
+AUTHOR_SEES = ("pending", "held", "rejected", "hidden")
+# Deleted posts stay in place as "removed by the author" so replies keep their context.
+EVERYONE_SEES = ("published", "deleted")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: built once per request (or per task) and passed to services."""
+
+    user_id: int | None = None
+    is_admin: bool = False
+    member_of: frozenset = field(default_factory=frozenset)
+    moderates: frozenset = field(default_factory=frozenset)
+    can_post: bool = False
+
+    @property
+    def signed_in(self):
+        return self.user_id is not None
+
+    def is_member(self, community_id):
+        return community_id in self.member_of
+
+    def is_moderator(self, community_id):
+        return self.is_admin or community_id in self.moderates
+
+
+ANONYMOUS = Viewer()
+
+
+def viewer_for(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    member_of = db.session.scalars(sa.select(Membership.community_id).where(Membership.user_id == user.id))
+    # Moderator powers, like admin powers, wait for two-factor authentication.
+    moderates = (
+        db.session.scalars(sa.select(Moderator.community_id).where(Moderator.user_id == user.id))
+        if user.totp_enabled else []
+    )
+    return Viewer(
+        user_id=user.id, is_admin=user.is_admin, member_of=frozenset(member_of),
+        moderates=frozenset(moderates), can_post=user.email_verified,
+    )
+
+
+def can_read_community(viewer, community):
+    return community.visibility == "public" or viewer.is_admin or viewer.is_member(community.id) \
+        or viewer.is_moderator(community.id)
+
+
+def readable_communities(viewer):
+    """WHERE clause on Community."""
+    if viewer.is_admin:
+        return sa.true()
+    ids = viewer.member_of | viewer.moderates
+    return sa.or_(Community.visibility == "public", Community.id.in_(ids)) if ids else (
+        Community.visibility == "public"
+    )
+
+
+def visible_threads(viewer):
+    """WHERE clause on Thread joined to Community."""
+    clause = Thread.state.in_(EVERYONE_SEES)
+    if viewer.signed_in:
+        clause = sa.or_(clause, Thread.author_id == viewer.user_id)
+    if viewer.is_admin:
+        return sa.true()
+    if viewer.moderates:
+        clause = sa.or_(clause, Thread.community_id.in_(viewer.moderates))
+    return sa.and_(readable_communities(viewer), clause)
+
+
+def visible_posts(viewer):
+    """WHERE clause on Post joined to Thread and Community."""
+    if viewer.is_admin:
+        return sa.true()
+    public = Post.state.in_(EVERYONE_SEES)
+    if viewer.member_of:
+        public = sa.and_(public, sa.or_(~Post.members_only, Thread.community_id.in_(viewer.member_of)))
+    else:
+        public = sa.and_(public, ~Post.members_only)
+    clause = public
+    if viewer.signed_in:
+        clause = sa.or_(clause, sa.and_(Post.author_id == viewer.user_id, Post.state.in_(AUTHOR_SEES)))
+    if viewer.moderates:
+        clause = sa.or_(clause, Thread.community_id.in_(viewer.moderates))
+    return sa.and_(readable_communities(viewer), visible_threads(viewer), clause)
+
+
+def can_see_post(viewer, post, thread, community):
+    """The same rule for one loaded object (used before acting on it)."""
+    if viewer.is_admin:
+        return True
+    if not can_read_community(viewer, community):
+        return False
+    if viewer.is_moderator(community.id):
+        return True
+    thread_ok = thread.state in EVERYONE_SEES or thread.author_id == viewer.user_id
+    if not thread_ok:
+        return False
+    if post.state in EVERYONE_SEES:
+        return not post.members_only or viewer.is_member(community.id)
+    return viewer.signed_in and post.author_id == viewer.user_id and post.state in AUTHOR_SEES

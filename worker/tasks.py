@@ -1,0 +1,30 @@
+"""Thin tasks: load by id, call a service. Arguments are ids, never content."""
+from smtplib import SMTPException
+
+from celery import shared_task
+
+RETRY = dict(
+    autoretry_for=(ConnectionError, TimeoutError, OSError, SMTPException),
+    retry_backoff=True, retry_backoff_max=600, retry_jitter=True, max_retries=5,
+)
+
+
+@shared_task(name="moderation.moderate_post", **RETRY)
+def moderate_post(post_id):
+    from community.forums.services import run_pipeline
+
+    run_pipeline(post_id)
+
+
+@shared_task(name="notifications.send_mail", **RETRY)
+def send_mail(mail_id):
+    from community.accounts.services import deliver_mail
+
+    deliver_mail(mail_id)
+
+
+@shared_task(name="periodic.relay_outbox")
+def relay_outbox():
+    from community.dispatch import relay
+
+    return relay()
