@@ -12,7 +12,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/patient_commons_test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/13
 
-.PHONY: run test e2e install install-test clean lint
+.PHONY: run test e2e install install-test clean browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,13 @@ run: $(STAMP)
 	@echo "Patient Commons is at http://$(HOST):$(PORT)/"
 	$(VENV)/bin/community run --host $(HOST) --port $(PORT)
 
-test: $(TEST_STAMP)
+# Browser tests drive Debian's chromium; installed here when we can (root + apt), never by Playwright.
+browser:
+	@[ -x /usr/bin/chromium ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "note: /usr/bin/chromium missing; browser tests will skip (install Debian's chromium)"
+
+test: $(TEST_STAMP) browser
 	@$(PY) tests/services_env.py > $(VENV)/test-env.sh
 	@. $(VENV)/test-env.sh && $(PY) -m pytest $(PYTEST_ARGS)
 

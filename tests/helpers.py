@@ -16,7 +16,7 @@ PASSWORD = "quiet-harbour-lantern-42"
 def create_user(username, *, verified=True, role="member", totp=False, password=PASSWORD, **extra):
     now = utcnow()
     user = User(
-        username=username, email=f"{username}@example.org", password_hash=hash_password(password), role=role,
+        username=username, email=f"{username.lower()}@example.org", password_hash=hash_password(password), role=role,
         birth_year=1980, email_verified_at=now if verified else None, guidelines_accepted_at=now,
         health_consent_at=now, onboarded_at=now, **extra,
     )

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 
 class EmptyForm(FlaskForm):
@@ -8,14 +8,14 @@ class EmptyForm(FlaskForm):
 
 
 class SignupForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(3, 32)],
+    # Rules live in the service (shared with the API); the form only asks for presence.
+    username = StringField("Username", validators=[DataRequired(message="Choose a username.")],
                            description="Shown on your posts. Pick a nickname; no real name needed.")
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)],
+    email = EmailField("Email", validators=[DataRequired(message="Enter your email address.")],
                        description="Never shown to other members.")
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=128)],
+    password = PasswordField("Password", validators=[DataRequired(message="Choose a password.")],
                              description="At least 12 characters. A few unrelated words work well.")
-    birth_year = IntegerField("Year of birth", validators=[DataRequired(message="Enter the year you were born."),
-                                                          NumberRange(1900, 2100)],
+    birth_year = IntegerField("Year of birth", validators=[DataRequired(message="Enter the year you were born.")],
                               description="You need to be 16 or older. Kept private.")
     accept_guidelines = BooleanField("I have read and accept the community guidelines")
     health_data_consent = BooleanField(

@@ -1,0 +1,52 @@
+"""Constants and helpers shared by the browser tests (fixtures are in conftest.py)."""
+import re
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+HERE = Path(__file__).parent
+ARTIFACTS = HERE / "artifacts"
+AXE = HERE / "vendor" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# Shorter than Playwright's 30 s default: a local page that needs longer is a failure.
+TIMEOUT_MS = 10_000
+
+DEMO_PASSWORD = "demo-commons-2026"  # community.forums.seed.DEMO_PASSWORD
+
+
+def log_in(page, username, password=DEMO_PASSWORD):
+    """Through the real form, as a person would."""
+    page.goto("/login")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.get_by_role("button", name="Log out").wait_for()
+
+
+def link_in(text, path_prefix):
+    match = re.search(r"(https?://[^/\s]+" + re.escape(path_prefix) + r"[^\s]+)", text)
+    assert match, f"no {path_prefix} link in {text!r}"
+    return match.group(1)
+
+
+def run_axe(page, label):
+    """Inject the vendored axe-core, run it, and return the serious and critical violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    report = []
+    for v in bad:
+        report.append(f"[{label}] {v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            report.append(f"    {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}")
+            report.append(f"      {node['html'][:200]}")
+    return report
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,87 @@
+"""Extra builders for the forum, access-matrix and search tests.
+
+Why HTTP requests are made *outside* an app context here: a test-client request reuses an
+app context that the test already pushed (Flask only pushes a new one when none is active),
+so `g` - and with it Flask-Login's cached `g._login_user` and our `g.viewer` - would leak
+from one request (and one client) to the next. Tests that talk HTTP as several people build
+their data inside `with app.app_context():` and make requests with no context pushed.
+"""
+import re
+from types import SimpleNamespace
+
+import pyotp
+import sqlalchemy as sa
+
+from community.extensions import db
+from community.forums import services as forums
+from community.forums.models import Post, Thread
+from tests.helpers import create_user, login
+
+
+def person(username, **kwargs):
+    """create_user(), returned as plain values usable after the app context is gone."""
+    user = create_user(username, **kwargs)
+    return SimpleNamespace(id=user.id, username=user.username, totp_secret=user.totp_secret)
+
+
+def sign_in(client, who):
+    """Log in through the real form, answering the 2FA step when the account has it on."""
+    response = login(client, who.username)
+    assert response.status_code == 302, f"login of {who.username} answered {response.status_code}"
+    if who.totp_secret:
+        assert "/login/2fa" in response.headers["Location"]
+        response = client.post("/login/2fa", data={"code": pyotp.TOTP(who.totp_secret).now()})
+        assert response.status_code == 302, f"2FA of {who.username} answered {response.status_code}"
+    assert "/login" not in response.headers["Location"]
+    return response
+
+
+def reply_as(who, thread_id, body):
+    """A published reply (the eager pipeline publishes it on commit)."""
+    post = forums.reply(who.id, thread_id, body)
+    return post.id
+
+
+def set_post_state(post_id, state, **values):
+    """Put a post (and, for an opening post, its thread) into a state the filters would produce."""
+    post = db.session.get(Post, post_id)
+    post.state = state
+    for key, value in values.items():
+        setattr(post, key, value)
+    if post.number == 1:
+        db.session.execute(sa.update(Thread).where(Thread.id == post.thread_id).values(state=state))
+    db.session.commit()
+
+
+def is_login_redirect(response):
+    return response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def textarea(html, name="body"):
+    """The (still HTML-escaped) content of a form's textarea."""
+    match = re.search(r'<textarea[^>]*name="' + name + r'"[^>]*>(.*?)</textarea>', html, re.S)
+    assert match, f"no textarea {name!r} on the page"
+    return match.group(1)
+
+
+def field_error(html, name):
+    """The error text rendered for a form field (the `field` macro writes <p id="NAME-error">)."""
+    match = re.search(r'<p class="error" id="' + name + r'-error">(.*?)</p>', html, re.S)
+    return match.group(1) if match else None
+
+
+def search_titles(html):
+    """Thread titles listed as search results, in order."""
+    block = re.search(r'<ol class="search-results">(.*?)</ol>', html, re.S)
+    if not block:
+        return []
+    return re.findall(r'<a class="thread-title"[^>]*>(.*?)</a>', block.group(1), re.S)
+
+
+def thread_titles(html):
+    """Thread titles listed on a community page, in order."""
+    return re.findall(r'<a class="thread-title" href="/t/\d+">(.*?)</a>', html, re.S)
