@@ -3,9 +3,10 @@ from .extensions import celery
 
 
 def celery_init_app(app):
-    if celery.configured:
-        # A new app (tests build many): drop pooled connections to the old broker.
-        celery.close()
+    # A new app (tests build many) may name another broker: forget pooled connections.
+    celery._pool = None
+    if "amqp" in celery.__dict__:
+        celery.amqp._producer_pool = None
     celery.flask_app = app
     celery.main = app.import_name
     celery.config_from_object(app.config["CELERY"], force=True)

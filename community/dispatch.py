@@ -45,7 +45,7 @@ def _publish(items):
         try:
             celery.tasks[task_name].apply_async(args=args, retry=False)
         except Exception as exc:  # broker down: the relay will try again
-            log.warning("outbox %s not published (%s); relay will retry", outbox_id, type(exc).__name__)
+            log.warning("outbox %s not published (%s: %s); relay will retry", outbox_id, type(exc).__name__, exc)
             continue
         with db.engine.begin() as conn:
             conn.execute(

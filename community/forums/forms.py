@@ -4,6 +4,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .services import BODY_MAX, TITLE_MAX
 
+try:  # WTForms 3.3+ deprecates (value, label) tuples as choices.
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms take plain tuples
+    def SelectChoice(value, label):  # noqa: N802
+        return (value, label)
+
 
 class ThreadForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(message="Give your thread a title."), Length(max=TITLE_MAX)])
@@ -27,8 +33,8 @@ class CommunityForm(FlaskForm):
                        description="Used in links: lowercase letters, digits and dashes.")
     icd10 = StringField("ICD-10 codes", validators=[Optional(), Length(max=40)])
     description = TextAreaField("Plain-language description", validators=[Optional(), Length(max=500)])
-    visibility = SelectField("Who can read", choices=[("public", "Anyone (public)"),
-                                                      ("members", "Members of this community only")])
+    visibility = SelectField("Who can read", choices=[SelectChoice("public", "Anyone (public)"),
+                                                      SelectChoice("members", "Members of this community only")])
     locale = StringField("Locale", default="en", validators=[DataRequired(), Length(max=10)])
     phone_regions = StringField("Phone regions", default="US,GB,CA,AU,IE,NZ",
                                 validators=[DataRequired(), Length(max=100)],

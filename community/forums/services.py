@@ -247,6 +247,11 @@ def viewer_post_state(viewer, post_ids):
     return reacted, bookmarked, ignored
 
 
+def check_can_post(user_id, community_id):
+    """Raise Forbidden (with the reason to show) unless this user may post in this community."""
+    _check_can_post(user_id, community_id)
+
+
 def _check_can_post(user_id, community_id):
     user = db.session.get(User, user_id)
     if user is None:

@@ -72,14 +72,14 @@ def leave(slug):
 @limiter.limit(POST_LIMIT, methods=["POST"])
 def new_thread(slug):
     community = services.get_community(g.viewer, slug)
+    # No form for someone who cannot post here (not a member, email not confirmed): 403 with the reason.
+    services.check_can_post(current_user.id, community.id)
     form = ThreadForm()
     if form.validate_on_submit():
         try:
             thread, post = services.create_thread(current_user.id, community.id, form.title.data, form.body.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
-        except Forbidden as exc:
-            flash(exc.message, "error")
         else:
             return redirect(post_url(post))
     return render_template("forums/new_thread.html", community=community, form=form), 422 if form.errors else 200
@@ -128,18 +128,21 @@ def post_fragment(post_id):
 def reply(thread_id):
     thread = services.get_thread(g.viewer, thread_id)
     form = ReplyForm()
+    status = 422
     if form.validate_on_submit():
         try:
             post = services.reply(current_user.id, thread.id, form.body.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except Forbidden as exc:
+            # Not a member, email not confirmed, thread locked: the page again with the reason, as a 403.
             flash(exc.message, "error")
+            status = 403
         else:
             return redirect(post_url(post))
     page = services.page_count(thread)
     posts = services.thread_posts(g.viewer, thread, page)
-    return render_template("forums/thread.html", **_thread_context(thread, posts, page, page, form)), 422
+    return render_template("forums/thread.html", **_thread_context(thread, posts, page, page, form)), status
 
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
