@@ -142,29 +142,20 @@ def _errors(app):
         titles = {403: "Not allowed", 404: "Not found", 409: "Conflict", 422: "Check your input"}
         return render_error(exc.status, titles.get(exc.status, "Something is not right"), exc.message)
 
-    @app.errorhandler(400)
-    def _bad_request(exc):
-        return render_error(400, "Bad request", "The request could not be understood. Please go back and try again.")
+    pages = {
+        400: ("Bad request", "The request could not be understood. Please go back and try again."),
+        403: ("Not allowed", "You do not have access to this page."),
+        404: ("Not found", "We could not find that page. It may have been moved or removed."),
+        405: ("Not allowed", "That action is not available here."),
+        413: ("Too large", "That was more than we can accept in one go. Please shorten it."),
+        429: ("Slow down", "Too many attempts. Please wait a minute and try again."),
+    }
 
-    @app.errorhandler(403)
-    def _forbidden(exc):
-        return render_error(403, "Not allowed", "You do not have access to this page.")
+    def http_error(exc):
+        return render_error(exc.code, *pages[exc.code])
 
-    @app.errorhandler(404)
-    def _not_found(exc):
-        return render_error(404, "Not found", "We could not find that page. It may have been moved or removed.")
-
-    @app.errorhandler(405)
-    def _method(exc):
-        return render_error(405, "Not allowed", "That action is not available here.")
-
-    @app.errorhandler(413)
-    def _too_large(exc):
-        return render_error(413, "Too large", "That was more than we can accept in one go. Please shorten it.")
-
-    @app.errorhandler(429)
-    def _slow_down(exc):
-        return render_error(429, "Slow down", "Too many attempts. Please wait a minute and try again.")
+    for code in pages:
+        app.register_error_handler(code, http_error)
 
     @app.errorhandler(500)
     def _server_error(exc):

@@ -174,14 +174,19 @@ def reset_password(token):
 
 # ---------------------------------------------------------------- settings
 
+def _settings_page(status=200, **forms):
+    """The settings page, with any submitted form (and its errors) in place of a blank one."""
+    forms.setdefault("password_form", ChangePasswordForm(formdata=None))
+    forms.setdefault("email_form", ChangeEmailForm(formdata=None))
+    forms.setdefault("prefs_form", ProfileBasicsForm(formdata=None, obj=current_user))
+    forms.setdefault("notify_form", NotificationPrefsForm(formdata=None, obj=current_user))
+    return render_template("accounts/settings.html", **forms), status
+
+
 @bp.route("/settings", methods=["GET"])
 @login_required
 def settings():
-    return render_template(
-        "accounts/settings.html", password_form=ChangePasswordForm(), email_form=ChangeEmailForm(),
-        prefs_form=ProfileBasicsForm(obj=current_user), notify_form=NotificationPrefsForm(obj=current_user),
-        resend_form=EmptyForm(),
-    )
+    return _settings_page()
 
 
 @bp.route("/settings/password", methods=["POST"])
@@ -198,11 +203,7 @@ def change_password():
             auth_event("password_changed", current_user.id)
             flash("Password changed. Your other sessions were signed out.", "success")
             return redirect(url_for("accounts.settings"))
-    return render_template(
-        "accounts/settings.html", password_form=form, email_form=ChangeEmailForm(),
-        prefs_form=ProfileBasicsForm(obj=current_user), notify_form=NotificationPrefsForm(obj=current_user),
-        resend_form=EmptyForm(),
-    ), 422
+    return _settings_page(422, password_form=form)
 
 
 @bp.route("/settings/email", methods=["POST"])
@@ -219,11 +220,7 @@ def change_email():
             auth_event("email_change_requested", current_user.id)
             flash("Check your new inbox: the change takes effect when you follow the link.", "success")
             return redirect(url_for("accounts.settings"))
-    return render_template(
-        "accounts/settings.html", password_form=ChangePasswordForm(), email_form=form,
-        prefs_form=ProfileBasicsForm(obj=current_user), notify_form=NotificationPrefsForm(obj=current_user),
-        resend_form=EmptyForm(),
-    ), 422
+    return _settings_page(422, email_form=form)
 
 
 @bp.route("/settings/preferences", methods=["POST"])
