@@ -1,10 +1,9 @@
 """Extra builders for the forum, access-matrix and search tests.
 
-Why HTTP requests are made *outside* an app context here: a test-client request reuses an
-app context that the test already pushed (Flask only pushes a new one when none is active),
-so `g` - and with it Flask-Login's cached `g._login_user` and our `g.viewer` - would leak
-from one request (and one client) to the next. Tests that talk HTTP as several people build
-their data inside `with app.app_context():` and make requests with no context pushed.
+These tests build their data inside `with app.app_context():` and make HTTP requests with no
+app context pushed, so every request gets its own context, `g` and session as in production
+(a request reuses an app context the test already pushed: `g`, Flask-Login's cached user and
+`g.viewer` would leak from one request and one client to the next).
 """
 import re
 from types import SimpleNamespace
@@ -85,3 +84,24 @@ def search_titles(html):
 def thread_titles(html):
     """Thread titles listed on a community page, in order."""
     return re.findall(r'<a class="thread-title" href="/t/\d+">(.*?)</a>', html, re.S)
+
+
+def unused_id(model):
+    """An id no row of this model has (ids are not reset between tests on PostgreSQL)."""
+    return (db.session.scalar(sa.select(sa.func.max(model.id))) or 0) + 1000
+
+
+def bulk_replies(thread_id, author_id, n, text_format="Filler reply {number}."):
+    """n published replies inserted directly (no pipeline run, not indexed): cheap page filler."""
+    from community.markdown import render
+
+    thread = db.session.get(Thread, thread_id)
+    first = thread.last_post_number + 1
+    for number in range(first, first + n):
+        body = text_format.format(number=number)
+        db.session.add(Post(thread_id=thread_id, author_id=author_id, number=number, body=body,
+                            body_html=render(body), state="published", moderation_status="done"))
+    thread.last_post_number = first + n - 1
+    thread.reply_count = thread.reply_count + n
+    db.session.commit()
+    return list(range(first, first + n))

@@ -1,27 +1,90 @@
 """Who may see and do what: every page and action × every role × both community visibilities.
 
-One world per test (fresh database), one role per test; each test checks the whole row of the
-matrix for that role and reports every cell that differs, so one run shows the full picture.
+The expected statuses are written out as two literal tables (public / members-only community),
+one column per role. Each test builds one world and walks every role through every row, then
+reports all cells that differ at once, so a failure shows the whole picture.
+
+LOGIN = 302 to the login page; REDIRECT = 302 elsewhere (the action was done).
 """
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
+from community.accounts.models import User
 from community.extensions import db
 from community.forums import services as forums
-from community.forums.models import Post, Thread
+from community.forums.models import Bookmark, Community, Membership, Post, Reaction
 from community.forums.visibility import viewer_for
 from tests.conftest import count
 from tests.forum_helpers import (
-    is_login_redirect, person, reply_as, search_titles, set_post_state, sign_in, text,
+    bulk_replies, is_login_redirect, person, reply_as, search_titles, set_post_state, sign_in, text,
+    thread_titles,
 )
 from tests.helpers import add_member, add_moderator, create_community, start_thread
 
-ROLES = ["visitor", "member", "other_member", "moderator", "admin", "admin_no_2fa", "author"]
-VISIBILITIES = ["public", "members"]
+L, R = "LOGIN", "REDIRECT"
+ROLES = ("visitor", "member", "other_member", "moderator", "admin", "admin_no_2fa", "author")
+# member: joined the community; other_member: joined another community only; moderator: of this
+# community, 2FA on, not a member; admin: role admin with 2FA; admin_no_2fa: role admin without
+# 2FA (treated as a plain member of nothing); author: a member who wrote the posts acted on.
+ALL_200 = (200,) * 7
+
+PUBLIC = {
+    #                   visitor member other  moder  admin  adm-2fa author
+    "home":            ALL_200,
+    "community":       ALL_200,
+    "members":         (L,     200,   403,   200,   200,   403,   200),
+    "new_thread_form": (L,     200,   403,   403,   403,   403,   200),
+    "thread":          ALL_200,
+    "thread_page_2":   ALL_200,
+    "history":         ALL_200,
+    "edit_form":       (L,     403,   403,   403,   403,   403,   200),
+    "profile":         ALL_200,
+    "bookmarks":       (L,     200,   200,   200,   200,   200,   200),
+    "search":          ALL_200,
+    "admin_list":      (L,     403,   403,   403,   200,   403,   403),
+    "admin_new":       (L,     403,   403,   403,   200,   403,   403),
+    "admin_edit":      (L,     403,   403,   403,   200,   403,   403),
+    "react":           (L,     R,     R,     R,     R,     R,     R),
+    "bookmark":        (L,     R,     R,     R,     R,     R,     R),
+    # Posting needs membership of the community, for moderators and admins too.
+    "reply":           (L,     R,     403,   403,   403,   403,   R),
+    "edit":            (L,     403,   403,   403,   403,   403,   R),
+    "delete":          (L,     403,   403,   403,   403,   403,   R),
+    "join":            (L,     R,     R,     R,     R,     R,     R),
+    "leave":           (L,     R,     R,     R,     R,     R,     R),
+}
+
+# A members-only community is answered as missing (404) to everyone who may not read it.
+MEMBERS_ONLY = {
+    #                   visitor member other  moder  admin  adm-2fa author
+    "home":            ALL_200,
+    "community":       (404,   200,   404,   200,   200,   404,   200),
+    "members":         (L,     200,   404,   200,   200,   404,   200),
+    "new_thread_form": (L,     200,   404,   403,   403,   404,   200),
+    "thread":          (404,   200,   404,   200,   200,   404,   200),
+    "thread_page_2":   (404,   200,   404,   200,   200,   404,   200),
+    "history":         (404,   200,   404,   200,   200,   404,   200),
+    "edit_form":       (L,     403,   404,   403,   403,   404,   200),
+    "profile":         ALL_200,
+    "bookmarks":       (L,     200,   200,   200,   200,   200,   200),
+    "search":          ALL_200,
+    "admin_list":      (L,     403,   403,   403,   200,   403,   403),
+    "admin_new":       (L,     403,   403,   403,   200,   403,   403),
+    "admin_edit":      (L,     403,   403,   403,   200,   403,   403),
+    "react":           (L,     R,     404,   R,     R,     404,   R),
+    "bookmark":        (L,     R,     404,   R,     R,     404,   R),
+    "reply":           (L,     R,     404,   403,   403,   404,   R),
+    "edit":            (L,     403,   404,   403,   403,   404,   R),
+    "delete":          (L,     403,   404,   403,   403,   404,   R),
+    "join":            (L,     R,     404,   R,     R,     404,   R),
+    "leave":           (L,     R,     404,   R,     R,     404,   R),
+}
+TABLES = {"public": PUBLIC, "members": MEMBERS_ONLY}
+
 TITLE = "Nebuliser cleaning routine"
 SEARCH_WORD = "nebuliser"
-LOGIN, REDIRECT = "login", "redirect"
 
 
 def build_world(visibility):
@@ -38,26 +101,19 @@ def build_world(visibility):
     add_member(people.other_member, elsewhere)
     add_moderator(people.moderator, target)
     thread, first = start_thread(people.author, target, TITLE, "How do you clean your nebuliser each week?")
-    # 21 posts so the thread has a second page.
-    replies = [reply_as(people.author, thread.id, f"Reply number {i} about rinsing.") for i in range(2, 22)]
+    acted_on = reply_as(people.author, thread.id, "Warm soapy water, then air dry.")
     edited = reply_as(people.author, thread.id, "Original words before the edit.")
-    forums.edit_post(viewer_for(_user(people.author.id)), edited, "Words after the edit.")
+    forums.edit_post(viewer_for(db.session.get(User, people.author.id)), edited, "Words after the edit.")
     to_delete = reply_as(people.author, thread.id, "A reply that will be deleted.")
+    bulk_replies(thread.id, people.author.id, 20)  # posts 5..24: the thread has a second page
     return SimpleNamespace(
-        target=SimpleNamespace(id=target.id, slug=target.slug), elsewhere_slug=elsewhere.slug,
-        people=people, thread_id=thread.id, first_id=first.id, post_id=replies[0], edited_id=edited,
-        deleted_id=to_delete,
+        target=SimpleNamespace(id=target.id, slug=target.slug), people=people, thread_id=thread.id,
+        first_id=first.id, post_id=acted_on, edited_id=edited, deleted_id=to_delete,
     )
 
 
-def _user(user_id):
-    from community.accounts.models import User
-
-    return db.session.get(User, user_id)
-
-
-def requests_for(w):
-    """(name, method, url, form data) for every page and action in the matrix."""
+def requests_for(w, role):
+    """(row name, method, url, form data) for every page and action in the matrix."""
     slug, t = w.target.slug, w.thread_id
     return [
         ("home", "GET", "/", None),
@@ -76,188 +132,171 @@ def requests_for(w):
         ("admin_edit", "GET", f"/admin/communities/{w.target.id}/edit", None),
         ("react", "POST", f"/p/{w.post_id}/react/hug", {"on": "1"}),
         ("bookmark", "POST", f"/p/{w.post_id}/bookmark", {"on": "1"}),
-        ("reply", "POST", f"/t/{t}/reply", {"body": "A reply from the matrix."}),
-        ("edit", "POST", f"/p/{w.edited_id}/edit", {"body": "Edited from the matrix."}),
+        ("reply", "POST", f"/t/{t}/reply", {"body": f"A reply from {role}."}),
+        ("edit", "POST", f"/p/{w.edited_id}/edit", {"body": f"Edited by {role}."}),
         ("delete", "POST", f"/p/{w.deleted_id}/delete", {}),
         ("join", "POST", f"/c/{slug}/join", {}),
         ("leave", "POST", f"/c/{slug}/leave", {}),
     ]
 
 
-def expected_row(role, visibility):
-    """The statuses the design asks for. LOGIN = 302 to the login page, REDIRECT = 302 elsewhere."""
-    public = visibility == "public"
-    signed_in = role != "visitor"
-    member = role in ("member", "author")
-    # Moderator and admin powers (both with 2FA) include reading a members-only community.
-    reads = public or member or role in ("moderator", "admin")
-    hidden = 404  # a community or post you may not read is answered as missing
-    readable = 200 if reads else hidden
-
-    def signed(value):
-        return value if signed_in else LOGIN
-
-    def own_post_action(success):
-        # Only the author edits/deletes; others who can see the post are refused, others told 404.
-        if role == "author":
-            return success
-        return 403 if reads else hidden
-
-    return {
-        "home": 200,
-        "community": readable,
-        "members": signed(200 if member or role in ("moderator", "admin") else (403 if public else hidden)),
-        "new_thread_form": signed(200 if member else (403 if reads else hidden)),
-        "thread": readable,
-        "thread_page_2": readable,
-        "history": readable,
-        "edit_form": signed(own_post_action(200)),
-        "profile": 200,
-        "bookmarks": signed(200),
-        "search": 200,
-        "admin_list": signed(200 if role == "admin" else 403),
-        "admin_new": signed(200 if role == "admin" else 403),
-        "admin_edit": signed(200 if role == "admin" else 403),
-        "react": signed(REDIRECT if reads else hidden),
-        "bookmark": signed(REDIRECT if reads else hidden),
-        # Posting needs membership of the community: moderators and admins join first.
-        "reply": signed(REDIRECT if member else (403 if reads else hidden)),
-        "edit": signed(own_post_action(REDIRECT)),
-        "delete": signed(own_post_action(REDIRECT)),
-        "join": signed(REDIRECT if reads else hidden),
-        "leave": signed(REDIRECT if reads else hidden),
-    }
-
-
 def outcome(response):
     if is_login_redirect(response):
-        return LOGIN
+        return L
     if response.status_code == 302:
-        return REDIRECT
+        return R
     return response.status_code
 
 
-@pytest.mark.parametrize("visibility", VISIBILITIES)
-@pytest.mark.parametrize("role", ROLES)
-def test_access_matrix(app, role, visibility):
+def test_tables_cover_every_request():
+    w = SimpleNamespace(target=SimpleNamespace(id=1, slug="x"), thread_id=1, edited_id=1, post_id=1,
+                        deleted_id=1, people=SimpleNamespace(author=SimpleNamespace(id=1)))
+    names = [name for name, *_ in requests_for(w, "visitor")]
+    for table in TABLES.values():
+        assert sorted(table) == sorted(names)
+        assert all(len(row) == len(ROLES) for row in table.values())
+
+
+@pytest.mark.parametrize("visibility", ["public", "members"])
+def test_access_matrix(app, visibility):
+    table = TABLES[visibility]
     with app.app_context():
         w = build_world(visibility)
-    client = app.test_client()
-    if role != "visitor":
-        sign_in(client, getattr(w.people, role))
+    problems = []
+    # The author goes last: their edit and delete change the posts the others act on.
+    for column, role in enumerate(ROLES):
+        expected = {name: row[column] for name, row in table.items()}
+        client = app.test_client()
+        if role != "visitor":
+            sign_in(client, getattr(w.people, role))
+        bodies = {}
+        for name, method, url, data in requests_for(w, role):
+            response = client.get(url) if method == "GET" else client.post(url, data=data)
+            bodies[name] = text(response)
+            if outcome(response) != expected[name]:
+                problems.append(f"{role:>13} {name:<16} got {outcome(response)!s:<8} want {expected[name]}")
+        reads = expected["thread"] == 200
 
-    expected = expected_row(role, visibility)
-    actual, bodies = {}, {}
-    for name, method, url, data in requests_for(w):
-        response = client.get(url) if method == "GET" else client.post(url, data=data)
-        actual[name] = outcome(response)
-        bodies[name] = text(response)
-    mismatches = {k: (actual[k], expected[k]) for k in expected if actual[k] != expected[k]}
-    assert not mismatches, f"{role} / {visibility}: (actual, expected) {mismatches}"
+        # Search shows the thread exactly to those who may read the community.
+        if (TITLE in search_titles(bodies["search"])) is not reads:
+            problems.append(f"{role:>13} search result shown={not reads}, want {reads}")
+        # Pages that are refused never leak the content.
+        for name in ("community", "thread", "history"):
+            if (TITLE in bodies[name] or "Words after the edit" in bodies[name]) is not reads:
+                problems.append(f"{role:>13} {name} content shown={not reads}, want {reads}")
+        if reads and "Filler reply 24." not in bodies["thread_page_2"]:
+            problems.append(f"{role:>13} page 2 lacks post 24")
+        if reads and TITLE not in thread_titles(bodies["community"]):
+            problems.append(f"{role:>13} community page does not list the thread")
 
-    # Search shows the thread exactly to those who may read the community.
-    reads = expected["thread"] == 200
-    assert (TITLE in search_titles(bodies["search"])) is reads
-    # A page that is not shown never leaks the content either.
-    for name in ("community", "thread", "history"):
-        assert (TITLE in bodies[name] or "Words after the edit" in bodies[name]) is reads, name
+        # Side effects happened exactly when the action was allowed.
+        with app.app_context():
+            user_id = getattr(w.people, role).id if role != "visitor" else None
+            checks = {
+                "react": count(Reaction, Reaction.post_id == w.post_id, Reaction.user_id == user_id) == 1,
+                "bookmark": count(Bookmark, Bookmark.post_id == w.post_id, Bookmark.user_id == user_id) == 1,
+                "reply": count(Post, Post.body == f"A reply from {role}.") == 1,
+                "edit": db.session.get(Post, w.edited_id).body == f"Edited by {role}.",
+                "delete": db.session.get(Post, w.deleted_id).state == "deleted",
+            }
+            for name, happened in checks.items():
+                if happened is not (expected[name] == R):
+                    problems.append(f"{role:>13} {name} side effect happened={happened}")
+            # join then leave: nobody who acted is left a member (the counter follows the rows).
+            if role != "visitor" and expected["leave"] == R and count(
+                Membership, Membership.user_id == user_id, Membership.community_id == w.target.id
+            ):
+                problems.append(f"{role:>13} still a member after leaving")
+    assert not problems, f"{visibility} community:\n" + "\n".join(problems)
 
     with app.app_context():
-        post = db.session.get(Post, w.post_id)
-        edited = db.session.get(Post, w.edited_id)
-        deleted = db.session.get(Post, w.deleted_id)
-        thread = db.session.get(Thread, w.thread_id)
-        # Side effects happened exactly when the action was allowed.
-        assert (post.reactions.get("hug") == 1) is (expected["react"] == REDIRECT)
-        assert (edited.body == "Edited from the matrix.") is (role == "author")
-        assert (deleted.state == "deleted") is (role == "author")
-        replies_from_matrix = count(Post, Post.body == "A reply from the matrix.")
-        assert replies_from_matrix == (1 if expected["reply"] == REDIRECT else 0)
-        assert thread.reply_count == 22 + replies_from_matrix - (1 if role == "author" else 0)
+        community = db.session.get(Community, w.target.id)
+        assert community.member_count == count(Membership, Membership.community_id == community.id) == 0
+        # Everyone who could react did, once each.
+        expected_hugs = sum(1 for col in range(len(ROLES)) if table["react"][col] == R)
+        assert db.session.get(Post, w.post_id).reactions == {"hug": expected_hugs}
 
 
 # ------------------------------------------------------------------ states only some may see
 
-STATE_VIEWERS = ["visitor", "member", "other_member", "moderator", "admin", "admin_no_2fa", "author"]
 
-
-def _state_world(visibility="public"):
-    w = build_world(visibility)
-    return w
-
-
-@pytest.mark.parametrize("state", ["pending", "held"])
-def test_pending_and_held_reply_visible_to_author_and_moderators_only(app, state):
+def test_unpublished_and_members_only_content_is_shown_to_the_right_people(app):
+    """Pending/held posts and threads: author + the community's moderators (and admins) only.
+    A members-only post (crisis) in a public community: members, moderators, admins only."""
     with app.app_context():
-        w = _state_world()
-        secret_id = reply_as(w.people.author, w.thread_id, "Unreviewed words about spacers.")
-        set_post_state(secret_id, state)
-        thread_id = w.thread_id
-    # The post is number 24: page 2 of the thread.
-    allowed = {"author", "moderator", "admin"}
-    for role in STATE_VIEWERS:
-        client = app.test_client()
-        if role != "visitor":
-            sign_in(client, getattr(w.people, role))
-        page = client.get(f"/t/{thread_id}?page=2")
-        assert page.status_code == 200, role
-        assert ("Unreviewed words about spacers." in text(page)) is (role in allowed), role
-        history = client.get(f"/p/{secret_id}/history")
-        assert history.status_code == (200 if role in allowed else 404), role
-        # Nobody may react to a post before it is published; outsiders are told it does not exist.
-        if role != "visitor":
-            react = client.post(f"/p/{secret_id}/react/like", data={"on": "1"})
-            assert react.status_code == (403 if role in allowed else 404), role
-    # It is not searchable by anyone (search holds published posts only).
-    client = app.test_client()
-    sign_in(client, w.people.admin)
-    assert "Unreviewed" not in text(client.get("/search?q=spacers"))
-
-
-@pytest.mark.parametrize("state", ["pending", "held"])
-def test_thread_waiting_for_review_listed_for_author_and_moderators_only(app, state):
-    with app.app_context():
-        w = _state_world("public")
-        from community.forums.models import Community
-
+        w = build_world("public")
         community = db.session.get(Community, w.target.id)
         author = w.people.author
-        thread, first = forums.create_thread(author.id, community.id, "Waiting thread title", "Opening words.")
-        set_post_state(first.id, state)
-        thread_id = thread.id
-    allowed = {"author", "moderator", "admin"}
-    for role in STATE_VIEWERS:
+        posts = {}
+        for state in ("pending", "held"):
+            posts[state] = reply_as(author, w.thread_id, f"Unreviewed {state} words about spacers.")
+            set_post_state(posts[state], state)
+            thread, first = forums.create_thread(author.id, community.id, f"Waiting {state} thread", "Opening.")
+            set_post_state(first.id, state)
+            posts[f"{state}_thread"] = thread.id
+        posts["members_only"] = reply_as(author, w.thread_id, "Members-only words about a bad night.")
+        set_post_state(posts["members_only"], "published", members_only=True)
+        assert db.session.scalar(sa.text("SELECT count(*) FROM post_search")) >= 3
+
+    unpublished_viewers = {"author", "moderator", "admin"}
+    member_viewers = {"author", "member", "moderator", "admin"}
+    problems = []
+    for role in ROLES:
         client = app.test_client()
         if role != "visitor":
             sign_in(client, getattr(w.people, role))
+        page = text(client.get(f"/t/{w.thread_id}?page=2"))
         listing = text(client.get(f"/c/{w.target.slug}"))
-        assert ("Waiting thread title" in listing) is (role in allowed), role
-        assert client.get(f"/t/{thread_id}").status_code == (200 if role in allowed else 404), role
-        # Not on anyone's home page: "recent" lists published threads only.
-        assert "Waiting thread title" not in text(client.get("/")), role
+        home = text(client.get("/"))
+        for state in ("pending", "held"):
+            allowed = role in unpublished_viewers
+            checks = {
+                f"{state} reply on thread page": f"Unreviewed {state} words" in page,
+                f"{state} reply history": client.get(f"/p/{posts[state]}/history").status_code == 200,
+                f"{state} thread listed": f"Waiting {state} thread" in listing,
+                f"{state} thread page": client.get(f"/t/{posts[f'{state}_thread']}").status_code == 200,
+            }
+            for what, shown in checks.items():
+                if shown is not allowed:
+                    problems.append(f"{role:>13} {what}: shown={shown}")
+            # Never on the home page's recent list, never searchable, never reactable.
+            if f"Waiting {state} thread" in home:
+                problems.append(f"{role:>13} {state} thread on home")
+            if role != "visitor":
+                status = client.post(f"/p/{posts[state]}/react/like", data={"on": "1"}).status_code
+                if status != (403 if allowed else 404):
+                    problems.append(f"{role:>13} react to {state} post: {status}")
+        if "Unreviewed" in text(client.get("/search?q=spacers")):
+            problems.append(f"{role:>13} unpublished post in search")
+
+        allowed = role in member_viewers
+        checks = {
+            "members-only post on page": "Members-only words" in page,
+            "members-only history": client.get(f"/p/{posts['members_only']}/history").status_code == 200,
+            "members-only in search": TITLE in search_titles(text(client.get("/search?q=night"))),
+        }
+        if role != "visitor":
+            checks["members-only bookmark"] = client.post(
+                f"/p/{posts['members_only']}/bookmark", data={"on": "1"}).status_code == 302
+        for what, shown in checks.items():
+            if shown is not allowed:
+                problems.append(f"{role:>13} {what}: shown={shown}")
+    assert not problems, "\n".join(problems)
 
 
-def test_members_only_post_hidden_from_non_members_of_a_public_community(app):
+@pytest.mark.xfail(strict=True, reason=(
+    "visible_threads() ignores the opening post's members_only flag: when the crisis filter limits an "
+    "opening post to members, its thread title is still listed to visitors (community page, home, thread "
+    "page). Needs a Thread-level mirror of members_only, like Thread.state mirrors the opening post."))
+def test_members_only_opening_post_hides_its_thread_title(app):
     with app.app_context():
-        w = _state_world("public")
-        crisis_id = reply_as(w.people.author, w.thread_id, "Members-only words about a bad night.")
-        set_post_state(crisis_id, "published", members_only=True)
-        from community.forums import search
-
-        post = db.session.get(Post, crisis_id)
-        search.index(post.id, "", post.body_html)
-        db.session.commit()
-        thread_id = w.thread_id
-    allowed = {"author", "member", "moderator", "admin"}
-    for role in STATE_VIEWERS:
-        client = app.test_client()
-        if role != "visitor":
-            sign_in(client, getattr(w.people, role))
-        page = text(client.get(f"/t/{thread_id}?page=2"))
-        assert ("Members-only words" in page) is (role in allowed), role
-        assert client.get(f"/p/{crisis_id}/history").status_code == (200 if role in allowed else 404), role
-        found = TITLE in search_titles(text(client.get("/search?q=night")))
-        assert found is (role in allowed), role
-        if role != "visitor":
-            bookmark = client.post(f"/p/{crisis_id}/bookmark", data={"on": "1"})
-            assert bookmark.status_code == (302 if role in allowed else 404), role
+        community = create_community("asthma")
+        alex = person("alex")
+        thread, first = start_thread(alex, community, "I cannot go on tonight", "Words for members only.")
+        set_post_state(first.id, "published", members_only=True)
+        thread_id = thread.id
+    visitor = app.test_client()
+    assert "Words for members only." not in text(visitor.get(f"/t/{thread_id}"))  # the post itself is hidden
+    assert "I cannot go on tonight" not in text(visitor.get("/c/asthma"))
+    assert "I cannot go on tonight" not in text(visitor.get("/"))
+    assert visitor.get(f"/t/{thread_id}").status_code == 404

@@ -14,6 +14,11 @@ from .models import Community, Post, Thread
 from .visibility import visible_posts
 
 START, STOP = "\x02", "\x03"
+# PostgreSQL's text-search parser reads "<...>" as markup: it neither indexes the words inside
+# nor keeps them in ts_headline(), so a member's literal "<b>" vanished from snippets. Stored
+# text has "<" and ">" swapped for two control characters (stripped from all input by _CONTROL)
+# and highlight() turns them back, escaped.
+LT, GT = "\x04", "\x05"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
@@ -56,6 +61,8 @@ def index(post_id, title, body_html):
     body = _CONTROL.sub(" ", plain_text(body_html))
     title = _CONTROL.sub(" ", title or "")
     if _dialect() == "postgresql":
+        title = title.replace("<", LT).replace(">", GT)
+        body = body.replace("<", LT).replace(">", GT)
         db.session.execute(
             sa.text(
                 "INSERT INTO post_search (post_id, title, body, document) VALUES (:id, :t, :b, "
@@ -84,7 +91,8 @@ def terms(query):
 
 def highlight(snippet):
     """Escape the stored text, then turn the match markers into <mark>."""
-    return Markup(str(escape(snippet)).replace(START, "<mark>").replace(STOP, "</mark>"))
+    html = str(escape(snippet)).replace(START, "<mark>").replace(STOP, "</mark>")
+    return Markup(html.replace(LT, "&lt;").replace(GT, "&gt;"))
 
 
 def search(viewer, query, limit=20, offset=0):

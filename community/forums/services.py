@@ -2,7 +2,7 @@
 import base64
 import binascii
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
@@ -22,6 +22,7 @@ from .visibility import can_read_community, can_see_post, readable_communities, 
 TITLE_MAX = 200
 BODY_MAX = 50_000
 THREADS_PER_PAGE = 25
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: larger numbers are never found (and overflow the driver)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -168,8 +169,13 @@ def _decode_cursor(cursor):
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         stamp, tid = raw.split("|")
-        return datetime.fromisoformat(stamp), int(tid)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        at, tid = datetime.fromisoformat(stamp), int(tid)
+        # Cursors we issue carry an aware UTC time and a real id; a naive time (the UTCDateTime
+        # column refuses it) or an id beyond the integer column would fail in the database.
+        if at.tzinfo is None or not 0 < tid <= MAX_ID:
+            raise ValueError(raw)
+        return at.astimezone(timezone.utc), tid
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ValidationFailed("That page link is not valid.", {"cursor": "Not a valid cursor."}) from None
 
 
@@ -522,3 +528,14 @@ def user_profile(viewer, user_id):
     if user is None:
         raise NotFound("No such member.")
     return user
+
+
+def posts_after(viewer, thread, after_number=0, limit=POSTS_PER_PAGE):
+    """Posts the viewer may see with number > after_number (the API's cursor); (posts, next_after)."""
+    stmt = (
+        sa.select(Post).join(Thread, Thread.id == Post.thread_id).join(Community, Community.id == Thread.community_id)
+        .where(Post.thread_id == thread.id, Post.number > after_number, visible_posts(viewer))
+        .order_by(Post.number).limit(limit + 1)
+    )
+    rows = db.session.scalars(stmt).all()
+    return rows[:limit], (rows[limit - 1].number if len(rows) > limit else None)

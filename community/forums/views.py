@@ -24,6 +24,13 @@ def _helpers():
     return {"post_url": post_url}
 
 
+@bp.url_value_preprocessor
+def _ids_in_range(endpoint, values):
+    # <int:...> accepts any size; an id beyond the INTEGER columns would overflow the driver (500).
+    if any(isinstance(v, int) and v > services.MAX_ID for v in (values or {}).values()):
+        abort(404)
+
+
 @bp.route("/c/<slug>")
 def community(slug):
     community = services.get_community(g.viewer, slug)
@@ -96,6 +103,8 @@ def thread(thread_id):
     form = ReplyForm()
     quote = request.args.get("quote", type=int)
     if quote and current_user.is_authenticated:
+        if not 0 < quote <= services.MAX_ID:
+            abort(404)
         form.body.data = services.quote_text(g.viewer, quote)
     return render_template("forums/thread.html", **_thread_context(thread, posts, page, pages, form))
 
@@ -152,6 +161,9 @@ def edit(post_id):
     post = services.get_post(g.viewer, post_id)
     if post.author_id != current_user.id:
         raise Forbidden("You can only edit your own posts.")
+    if post.state in ("deleted", "rejected"):
+        # Same rule as services.edit_post: no empty editor for a post that can no longer be edited.
+        raise Forbidden("This post can no longer be edited.")
     form = EditForm(body=post.body) if request.method == "GET" else EditForm()
     if form.validate_on_submit():
         try:

@@ -37,7 +37,10 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        # Playwright turns the back/forward cache off by default; a person's browser has it on, and
+        # it is what could show a signed-in page again after logging out. Keep it on.
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                              ignore_default_args=["--disable-back-forward-cache"])
         yield b
         b.close()
 
@@ -76,11 +79,15 @@ def live_server(e2e_app):
 
 @pytest.fixture
 def new_context(browser, live_server):
-    """Open fresh browser contexts (separate cookies) at a viewport; all closed after the test."""
+    """Open fresh browser contexts (separate cookies) at a viewport; all closed after the test.
+
+    bypass_csp=True lets axe be injected as an inline script (the app's CSP forbids those),
+    and lets the XSS test prove the HTML itself is inert, not merely blocked by the CSP.
+    """
     contexts = []
 
-    def factory(viewport=DESKTOP):
-        ctx = browser.new_context(base_url=live_server, viewport=viewport)
+    def factory(viewport=DESKTOP, bypass_csp=False):
+        ctx = browser.new_context(base_url=live_server, viewport=viewport, bypass_csp=bypass_csp)
         ctx.set_default_timeout(TIMEOUT_MS)
         contexts.append(ctx)
         return ctx

@@ -2,6 +2,8 @@
 import re
 from pathlib import Path
 
+from community.forums.seed import DEMO_PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -15,7 +17,6 @@ DESKTOP = {"width": 1280, "height": 900}
 # Shorter than Playwright's 30 s default: a local page that needs longer is a failure.
 TIMEOUT_MS = 10_000
 
-DEMO_PASSWORD = "demo-commons-2026"  # community.forums.seed.DEMO_PASSWORD
 
 
 def log_in(page, username, password=DEMO_PASSWORD):
@@ -34,15 +35,17 @@ def link_in(text, path_prefix):
 
 
 def run_axe(page, label):
-    """Inject the vendored axe-core, run it, and return the serious and critical violations."""
-    page.add_script_tag(path=str(AXE))
+    """Inject the vendored axe-core (once per document), run it, return the serious and critical violations."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     report = []
     for v in bad:
         report.append(f"[{label}] {v['id']} ({v['impact']}): {v['help']}")
-        for node in v["nodes"][:5]:
-            report.append(f"    {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}")
+        for node in v["nodes"][:10]:
+            summary = " | ".join(line.strip() for line in (node.get("failureSummary") or "").splitlines() if line.strip())
+            report.append(f"    {' '.join(map(str, node['target']))}: {summary[:400]}")
             report.append(f"      {node['html'][:200]}")
     return report
 

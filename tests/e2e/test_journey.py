@@ -121,7 +121,7 @@ def test_newcomer_journey(page, live_server, mailbox):
         .to_have_attribute("aria-pressed", "true")
 
     # ---- search for a word from the thread: the hit is highlighted
-    search = page.get_by_role("search").first
+    search = page.get_by_role("search", name="Site search")
     search.get_by_label("Search posts").fill("lentil")
     search.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Search")
@@ -141,7 +141,8 @@ def test_newcomer_journey(page, live_server, mailbox):
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("status")).to_contain_text("You are logged out.")
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
-    page.go_back()
+    # "commit", not "load": a page restored from the back/forward cache fires no load event.
+    page.go_back(wait_until="commit")
     expect(page.get_by_role("button", name="Log out")).to_have_count(0)
     expect(page.get_by_role("link", name=TITLE)).to_have_count(0)
     expect(page.get_by_text("Your bookmarks")).to_have_count(0)
