@@ -1,12 +1,21 @@
 """Patient Commons: the Flask application factory."""
 import os
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import config
 from .extensions import csrf, db, limiter, login_manager, migrate
+
+
+class IdConverter(IntegerConverter):
+    MAX = 2**31 - 1
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", self.MAX)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(test_config=None):
@@ -16,6 +25,8 @@ def create_app(test_config=None):
         template_folder=os.path.join(root, "templates"), static_folder=os.path.join(root, "static"),
         instance_path=os.environ.get("COMMUNITY_INSTANCE_PATH") or os.path.join(root, "instance"),
     )
+    # Ids in URLs stay within the database's INTEGER: a huge id is a 404, not an overflow.
+    app.url_map.converters["int"] = IdConverter
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
@@ -50,6 +61,10 @@ def create_app(test_config=None):
     app.register_blueprint(accounts_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(admin_bp)
+
+    from . import api
+
+    api.init_app(app)
 
     _load_user(app)
     _templates(app)
@@ -104,6 +119,17 @@ def _templates(app):
     from .forums.models import REACTIONS
 
     app.jinja_env.filters["html"] = safe
+    hashes = {}
+
+    @app.template_global()
+    def asset_url(filename):
+        """A static URL with a content hash, so a changed file is fetched again at once."""
+        if filename not in hashes:
+            import hashlib
+
+            with open(os.path.join(app.static_folder, filename), "rb") as f:
+                hashes[filename] = hashlib.sha256(f.read()).hexdigest()[:12]
+        return url_for("static", filename=filename, v=hashes[filename])
     app.jinja_env.globals["REACTIONS"] = REACTIONS
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -134,11 +160,15 @@ def _templates(app):
 def _errors(app):
     from .errors import ServiceError
 
+    from .api import http_error_json, is_api_request, service_error_json
+
     def render_error(status, title, message):
         return render_template("errors/error.html", status=status, title=title, message=message), status
 
     @app.errorhandler(ServiceError)
     def _service_error(exc):
+        if is_api_request():
+            return service_error_json(exc)
         titles = {403: "Not allowed", 404: "Not found", 409: "Conflict", 422: "Check your input"}
         return render_error(exc.status, titles.get(exc.status, "Something is not right"), exc.message)
 
@@ -152,12 +182,18 @@ def _errors(app):
     }
 
     def http_error(exc):
-        return render_error(exc.code, *pages[exc.code])
+        if is_api_request():
+            return http_error_json(exc)
+        return render_error(exc.code, *pages.get(exc.code, ("Something is not right", "Please go back and try again.")))
 
-    for code in pages:
+    for code in (*pages, 401, 409, 415, 422):
         app.register_error_handler(code, http_error)
 
     @app.errorhandler(500)
     def _server_error(exc):
         db.session.rollback()
+        if is_api_request():
+            from .api import error_response
+
+            return error_response(500, "server_error", "Sorry, something went wrong on our side.")
         return render_error(500, "Something went wrong", "Sorry, something went wrong on our side. Please try again.")

@@ -10,8 +10,11 @@ def celery_init_app(app):
     celery.flask_app = app
     celery.main = app.import_name
     celery.config_from_object(app.config["CELERY"], force=True)
+    # Expiring ticks do not pile up while workers are down; exactly one beat runs them.
     celery.conf.beat_schedule = {
         "relay-outbox": {"task": "periodic.relay_outbox", "schedule": 30.0, "options": {"expires": 30}},
+        "requeue-stale-pending": {"task": "periodic.requeue_stale_pending", "schedule": 300.0,
+                                  "options": {"expires": 300}},
     }
     celery.set_default()
     app.extensions["celery"] = celery

@@ -28,7 +28,9 @@ def database_url(instance_path):
 
 def celery_config(redis_url):
     # Reliability settings from STYLE.md §3; asserted in tests/unit/test_config.py.
-    visibility = 3600
+    # Redis redelivers an unacknowledged message after this; it must exceed any task's run
+    # time and retry delay (the backoff cap is 600 s). Tests shorten it.
+    visibility = int(os.environ.get("COMMUNITY_VISIBILITY_TIMEOUT", "3600"))
     conf = {
         "task_serializer": "json",
         "result_serializer": "json",
@@ -60,7 +62,7 @@ def celery_config(redis_url):
     if redis_url:
         conf.update(broker_url=redis_url, task_always_eager=False)
     else:
-        conf.update(broker_url="memory://", task_always_eager=True, task_eager_propagates=True)
+        conf.update(broker_url="memory://localhost/", task_always_eager=True, task_eager_propagates=True)
     return conf
 
 
@@ -83,6 +85,8 @@ def load(app, test_config=None):
         RATELIMIT_HEADERS_ENABLED=True,
         CELERY=celery_config(redis_url),
         MAX_CONTENT_LENGTH=1024 * 1024,
+        # Static URLs carry a content hash (see asset_url), so browsers may keep them a year.
+        SEND_FILE_MAX_AGE_DEFAULT=timedelta(days=365),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=False,

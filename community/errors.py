@@ -5,10 +5,17 @@ class ServiceError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message="", fields=None):
+    def __init__(self, message="", fields=None, code=None):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        if code:
+            self.code = code
+
+
+class Unauthorized(ServiceError):
+    status = 401
+    code = "unauthorized"
 
 
 class ValidationFailed(ServiceError):

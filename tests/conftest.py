@@ -18,7 +18,7 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 EAGER = {
-    "broker_url": "memory://", "task_always_eager": True, "task_eager_propagates": True,
+    "broker_url": "memory://localhost/", "task_always_eager": True, "task_eager_propagates": True,
     "task_ignore_result": True,
 }
 

@@ -28,3 +28,10 @@ def relay_outbox():
     from community.dispatch import relay
 
     return relay()
+
+
+@shared_task(name="periodic.requeue_stale_pending")
+def requeue_stale_pending():
+    from community.forums.maintenance import requeue_stale_pending as sweep
+
+    return sweep()

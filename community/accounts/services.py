@@ -22,7 +22,7 @@ from .. import dispatch
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models_base import utcnow
-from .models import RecoveryCode, OutgoingMail, User, UserSession
+from .models import ApiToken, OutgoingMail, RecoveryCode, User, UserSession
 
 log = logging.getLogger(__name__)
 
@@ -360,15 +360,80 @@ def revoke_session(user_id, session_id):
 
 
 def _revoke_sessions(user_id, keep=None):
+    """End sessions (all but `keep`) and API tokens: used after a password change or reset."""
     stmt = sa.delete(UserSession).where(UserSession.user_id == user_id)
     if keep:
         stmt = stmt.where(UserSession.id != keep)
     db.session.execute(stmt)
+    db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user_id))
 
 
 def revoke_other_sessions(user_id, keep):
     _revoke_sessions(user_id, keep)
     db.session.commit()
+
+
+# ---------------------------------------------------------------- API tokens
+
+TOKEN_SCOPES = ("read", "write")
+TOKEN_LIFETIME = timedelta(days=90)
+TOKEN_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def create_token(login, password, totp_code=None, scopes=("read", "write"), name="", now=None):
+    """Exchange credentials for a bearer token. Returns (raw_token, row); raw is shown once."""
+    from ..errors import Forbidden, Unauthorized
+
+    scopes = list(dict.fromkeys(scopes or ("read",)))
+    bad = [s for s in scopes if s not in TOKEN_SCOPES]
+    if bad:
+        raise ValidationFailed("Unknown scope.", {"scopes": f"Scopes are read and write, not {', '.join(bad)}."})
+    user, problem = authenticate(login, password, now=now)
+    if problem == "locked":
+        raise Forbidden("Too many failed attempts. Wait 15 minutes, or reset your password.")
+    if problem:
+        raise Unauthorized("That username or password is not right.")
+    if user.totp_enabled:
+        if not totp_code:
+            raise Unauthorized("This account uses two-factor authentication: send totp_code too.",
+                               {"totp_code": "Required for this account."}, code="totp_required")
+        if not verify_second_factor(user.id, totp_code):
+            raise Unauthorized("That two-factor code did not match.", {"totp_code": "That code did not match."})
+    now = now or utcnow()
+    raw = "pc_" + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=_sha256(raw), name=(name or "")[:100], scopes=" ".join(scopes),
+                   created_at=now, expires_at=now + TOKEN_LIFETIME)
+    db.session.add(row)
+    db.session.commit()
+    return raw, row
+
+
+def token_for(raw, now=None):
+    """The live token row for a bearer value, or None."""
+    if not raw:
+        return None
+    now = now or utcnow()
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _sha256(raw)))
+    if row is None or row.expires_at <= now:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_EVERY:
+        row.last_used_at = now
+        db.session.commit()
+    return row
+
+
+def list_tokens(user_id):
+    return db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
+    ).all()
+
+
+def revoke_token(user_id, token_id):
+    n = db.session.execute(
+        sa.delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id)
+    ).rowcount
+    db.session.commit()
+    return n == 1
 
 
 # ---------------------------------------------------------------- two-factor

@@ -245,7 +245,12 @@ def sessions():
     form = EmptyForm()
     if form.validate_on_submit():
         target = request.form.get("session_id", type=int)
-        if request.form.get("all_others"):
+        token_id = request.form.get("token_id", type=int)
+        if token_id:
+            if services.revoke_token(current_user.id, token_id):
+                auth_event("api_token_revoked", current_user.id)
+                flash("That token is revoked.", "success")
+        elif request.form.get("all_others"):
             services.revoke_other_sessions(current_user.id, g.get("session_id"))
             flash("All your other sessions are signed out.", "success")
         elif target and services.revoke_session(current_user.id, target):
@@ -257,7 +262,8 @@ def sessions():
             flash("That session is signed out.", "success")
         return redirect(url_for("accounts.sessions"))
     return render_template(
-        "accounts/sessions.html", rows=services.list_sessions(current_user.id), current=g.get("session_id"), form=form
+        "accounts/sessions.html", rows=services.list_sessions(current_user.id), current=g.get("session_id"),
+        tokens=services.list_tokens(current_user.id), form=form,
     )
 
 

@@ -60,3 +60,16 @@ def test_production_refuses_default_secret(tmp_path, monkeypatch, secret):
         monkeypatch.setenv("SECRET_KEY", secret)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app()
+
+
+def test_visibility_timeout_is_configurable_and_beat_schedule_expires(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMMUNITY_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6399/0")
+    monkeypatch.setenv("COMMUNITY_VISIBILITY_TIMEOUT", "900")
+    create_app()
+    assert celery.conf.broker_transport_options["visibility_timeout"] == 900
+    schedule = celery.conf.beat_schedule
+    assert schedule["relay-outbox"]["task"] == "periodic.relay_outbox"
+    assert schedule["requeue-stale-pending"]["task"] == "periodic.requeue_stale_pending"
+    assert all(entry["options"]["expires"] <= entry["schedule"] for entry in schedule.values())
+    assert celery.conf.task_routes["periodic.*"] == {"queue": "periodic"}
