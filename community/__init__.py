@@ -8,10 +8,11 @@ from werkzeug.routing import IntegerConverter
 
 from . import config
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .models_base import MAX_ID
 
 
 class IdConverter(IntegerConverter):
-    MAX = 2**31 - 1
+    MAX = MAX_ID
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", self.MAX)

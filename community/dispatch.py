@@ -35,9 +35,12 @@ def _after_commit(session):
         _publish([(r.id, r.task, r.args) for r in rows])
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session, previous_transaction):
-    session.info.pop(_KEY, None)
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session, transaction):
+    # Commit published the rows already (after_commit runs first); a rollback or a close
+    # without commit ends the outermost transaction with the rows discarded: forget them.
+    if transaction.parent is None:
+        session.info.pop(_KEY, None)
 
 
 def _publish(items):

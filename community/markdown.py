@@ -11,7 +11,7 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 
 TAGS = {
     "p", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "h2", "h3", "h4",
-    "br", "hr", "table", "thead", "tbody", "tr", "th", "td", "del",
+    "h5", "h6", "br", "hr", "table", "thead", "tbody", "tr", "th", "td", "del", "s",
 }
 
 

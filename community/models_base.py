@@ -5,6 +5,10 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
 
+# Ids are INTEGER columns: larger numbers are never found (and would overflow the driver).
+MAX_ID = 2**31 - 1
+
+
 def utcnow():
     return datetime.now(timezone.utc)
 

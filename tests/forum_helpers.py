@@ -48,7 +48,8 @@ def set_post_state(post_id, state, **values):
     for key, value in values.items():
         setattr(post, key, value)
     if post.number == 1:
-        db.session.execute(sa.update(Thread).where(Thread.id == post.thread_id).values(state=state))
+        db.session.execute(sa.update(Thread).where(Thread.id == post.thread_id)
+                           .values(state=state, members_only=post.members_only))
     db.session.commit()
 
 

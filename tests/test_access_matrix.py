@@ -284,10 +284,6 @@ def test_unpublished_and_members_only_content_is_shown_to_the_right_people(app):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "visible_threads() ignores the opening post's members_only flag: when the crisis filter limits an "
-    "opening post to members, its thread title is still listed to visitors (community page, home, thread "
-    "page). Needs a Thread-level mirror of members_only, like Thread.state mirrors the opening post."))
 def test_members_only_opening_post_hides_its_thread_title(app):
     with app.app_context():
         community = create_community("asthma")

@@ -210,3 +210,14 @@ def test_real_worker_on_redis_sends_the_verification_email(make_app, redis_url, 
     with app.app_context():
         mail = db.session.scalar(sa.select(OutgoingMail))
         assert mail.sent_at is not None and mail.body == ""
+
+
+def test_closing_the_session_without_commit_forgets_queued_work(app, ctx):
+    from community import dispatch
+
+    create_user("alex")
+    dispatch.enqueue("notifications.send_mail", 12345)
+    db.session.close()
+    create_user("sam")  # the next commit must not publish the discarded row's task
+    assert count(Outbox) == 0
+    assert "outbox_pending" not in db.session.info

@@ -19,13 +19,6 @@ def _admins_only():
         raise Forbidden("Admin pages need an admin account with two-factor authentication turned on.")
 
 
-@bp.url_value_preprocessor
-def _ids_in_range(endpoint, values):
-    # An id beyond the INTEGER column would overflow the database driver (500): not found.
-    if any(isinstance(v, int) and v > forums.MAX_ID for v in (values or {}).values()):
-        raise NotFound("No such community.")
-
-
 @bp.route("/communities")
 def communities():
     rows = db.session.scalars(sa.select(Community).order_by(Community.name)).all()

@@ -76,6 +76,8 @@ class Thread(db.Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     # Mirrors the opening post's state: a thread is listed for others once that post is published.
     state: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    # Mirrors the opening post too: a crisis opening post hides the thread's title from non-members.
+    members_only: Mapped[bool] = mapped_column(default=False)
     pinned: Mapped[bool] = mapped_column(default=False)
     locked: Mapped[bool] = mapped_column(default=False)
     reply_count: Mapped[int] = mapped_column(default=0)

@@ -11,7 +11,7 @@ from ..accounts.models import User
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..markdown import render
-from ..models_base import utcnow
+from ..models_base import MAX_ID, utcnow
 from . import search
 from .models import (
     POSTS_PER_PAGE, REACTIONS, VISIBILITIES, Bookmark, Community, Ignore, Membership, Moderator, Post,
@@ -22,7 +22,6 @@ from .visibility import can_read_community, can_see_post, readable_communities, 
 TITLE_MAX = 200
 BODY_MAX = 50_000
 THREADS_PER_PAGE = 25
-MAX_ID = 2**31 - 1  # ids are INTEGER columns: larger numbers are never found (and overflow the driver)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -24,13 +24,6 @@ def _helpers():
     return {"post_url": post_url}
 
 
-@bp.url_value_preprocessor
-def _ids_in_range(endpoint, values):
-    # <int:...> accepts any size; an id beyond the INTEGER columns would overflow the driver (500).
-    if any(isinstance(v, int) and v > services.MAX_ID for v in (values or {}).values()):
-        abort(404)
-
-
 @bp.route("/c/<slug>")
 def community(slug):
     community = services.get_community(g.viewer, slug)

@@ -68,6 +68,10 @@ def readable_communities(viewer):
 def visible_threads(viewer):
     """WHERE clause on Thread joined to Community."""
     clause = Thread.state.in_(EVERYONE_SEES)
+    if viewer.member_of:
+        clause = sa.and_(clause, sa.or_(~Thread.members_only, Thread.community_id.in_(viewer.member_of)))
+    else:
+        clause = sa.and_(clause, ~Thread.members_only)
     if viewer.signed_in:
         clause = sa.or_(clause, Thread.author_id == viewer.user_id)
     if viewer.is_admin:
@@ -102,7 +106,8 @@ def can_see_post(viewer, post, thread, community):
         return False
     if viewer.is_moderator(community.id):
         return True
-    thread_ok = thread.state in EVERYONE_SEES or thread.author_id == viewer.user_id
+    thread_ok = (thread.state in EVERYONE_SEES and (not thread.members_only or viewer.is_member(community.id))) \
+        or thread.author_id == viewer.user_id
     if not thread_ok:
         return False
     if post.state in EVERYONE_SEES:

@@ -31,8 +31,8 @@ def community(visibility):
     return SimpleNamespace(id=HERE, visibility=visibility)
 
 
-def thread(state="published"):
-    return SimpleNamespace(id=100, community_id=HERE, author_id=AUTHOR_ID, state=state)
+def thread(state="published", members_only=False):
+    return SimpleNamespace(id=100, community_id=HERE, author_id=AUTHOR_ID, state=state, members_only=members_only)
 
 
 def post(state="published", members_only=False):
