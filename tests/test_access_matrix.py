@@ -56,13 +56,14 @@ PUBLIC = {
     "leave":           (L,     R,     R,     R,     R,     R,     R),
 }
 
-# A members-only community is answered as missing (404) to everyone who may not read it.
+# A members-only community is missing (404) to visitors. Signed-in people can find it, read its
+# description and join; its threads, posts and member list stay with members, moderators and admins.
 MEMBERS_ONLY = {
     #                   visitor member other  moder  admin  adm-2fa author
     "home":            ALL_200,
-    "community":       (404,   200,   404,   200,   200,   404,   200),
-    "members":         (L,     200,   404,   200,   200,   404,   200),
-    "new_thread_form": (L,     200,   404,   403,   403,   404,   200),
+    "community":       (404,   200,   200,   200,   200,   200,   200),
+    "members":         (L,     200,   403,   200,   200,   403,   200),
+    "new_thread_form": (L,     200,   403,   403,   403,   403,   200),
     "thread":          (404,   200,   404,   200,   200,   404,   200),
     "thread_page_2":   (404,   200,   404,   200,   200,   404,   200),
     "history":         (404,   200,   404,   200,   200,   404,   200),
@@ -78,8 +79,8 @@ MEMBERS_ONLY = {
     "reply":           (L,     R,     404,   403,   403,   404,   R),
     "edit":            (L,     403,   404,   403,   403,   404,   R),
     "delete":          (L,     403,   404,   403,   403,   404,   R),
-    "join":            (L,     R,     404,   R,     R,     404,   R),
-    "leave":           (L,     R,     404,   R,     R,     404,   R),
+    "join":            (L,     R,     R,     R,     R,     R,     R),
+    "leave":           (L,     R,     R,     R,     R,     R,     R),
 }
 TABLES = {"public": PUBLIC, "members": MEMBERS_ONLY}
 

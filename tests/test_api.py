@@ -179,18 +179,24 @@ def test_cursor_pagination_of_posts(client, ctx):
     assert_error(client.get(f"/api/v1/threads/{thread.id}/posts", query_string={"cursor": "x"}), 422, field="cursor")
 
 
-def test_members_only_community_is_invisible_to_outsiders(client, ctx):
+def test_members_only_community_content_stays_with_members(client, ctx):
     alex = create_user("alex")
     create_user("sam")
     private = create_community("hiv", visibility="members")
     thread, _ = start_thread(alex, private, "Disclosure", "Telling family about my diagnosis")
     sam = token(client, "sam")
-    assert_error(client.get("/api/v1/communities/hiv", headers=sam), 404, "not_found")
+    assert_error(client.get("/api/v1/communities/hiv"), 404, "not_found")  # visitors: not even its name
+    assert "hiv" not in [c["slug"] for c in client.get("/api/v1/communities").json["items"]]
+    about = client.get("/api/v1/communities/hiv", headers=sam)  # signed in: findable and joinable
+    assert about.status_code == 200 and about.json["is_member"] is False
+    assert "hiv" in [c["slug"] for c in client.get("/api/v1/communities", headers=sam).json["items"]]
+    assert_error(client.get("/api/v1/communities/hiv/threads", headers=sam), 403, "forbidden")
     assert_error(client.get(f"/api/v1/threads/{thread.id}", headers=sam), 404)
     assert client.get("/api/v1/search", query_string={"q": "diagnosis"}, headers=sam).json["items"] == []
     found = client.get("/api/v1/search", query_string={"q": "diagnosis"}, headers=token(client, "alex")).json
     assert found["items"][0]["thread_title"] == "Disclosure" and "<mark>" in found["items"][0]["snippet_html"]
-    assert "hiv" not in [c["slug"] for c in client.get("/api/v1/communities", headers=sam).json["items"]]
+    assert client.put("/api/v1/communities/hiv/membership", headers=sam).status_code == 200
+    assert client.get(f"/api/v1/threads/{thread.id}", headers=sam).status_code == 200
 
 
 def test_bad_requests_get_the_error_envelope(client, ctx):

@@ -27,16 +27,21 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # ---------------------------------------------------------------- communities
 
+def _discoverable(viewer):
+    """Signed-in people can find every community (and join it); visitors only public ones.
+    Reading a members-only community's threads still needs membership."""
+    return sa.true() if viewer.signed_in else Community.visibility == "public"
+
+
 def list_communities(viewer):
-    return db.session.scalars(
-        sa.select(Community).where(readable_communities(viewer)).order_by(Community.name)
-    ).all()
+    return db.session.scalars(sa.select(Community).where(_discoverable(viewer)).order_by(Community.name)).all()
 
 
 def get_community(viewer, slug):
-    community = db.session.scalar(sa.select(Community).where(Community.slug == slug))
-    if community is None or not can_read_community(viewer, community):
-        # A members-only community is not revealed to outsiders: same answer as missing.
+    """The community's description and rules; use can_read_community() before showing threads."""
+    community = db.session.scalar(sa.select(Community).where(Community.slug == slug, _discoverable(viewer)))
+    if community is None:
+        # Not revealed to visitors: the same answer as missing.
         raise NotFound("No such community.")
     return community
 
@@ -183,6 +188,8 @@ def list_threads(viewer, community, cursor=None, limit=THREADS_PER_PAGE):
 
     Returns (pinned, threads, next_cursor).
     """
+    if not can_read_community(viewer, community):
+        raise Forbidden("This community is for its members. Join it to read and take part.")
     base = (
         sa.select(Thread).join(Community, Community.id == Thread.community_id)
         .where(Thread.community_id == community.id, visible_threads(viewer))

@@ -8,6 +8,7 @@ from ..views_util import apply_errors
 from . import services
 from .forms import EditForm, ReplyForm, ThreadForm
 from .models import REACTIONS
+from .visibility import can_read_community
 
 bp = Blueprint("forums", __name__)
 
@@ -28,13 +29,16 @@ def _helpers():
 def community(slug):
     community = services.get_community(g.viewer, slug)
     cursor = request.args.get("after")
-    try:
-        pinned, threads, next_cursor = services.list_threads(g.viewer, community, cursor)
-    except ValidationFailed:
-        abort(404)
+    readable = can_read_community(g.viewer, community)
+    pinned, threads, next_cursor = [], [], None
+    if readable:
+        try:
+            pinned, threads, next_cursor = services.list_threads(g.viewer, community, cursor)
+        except ValidationFailed:
+            abort(404)
     return render_template(
         "forums/community.html", community=community, pinned=pinned, threads=threads, next_cursor=next_cursor,
-        moderators=services.moderators_of(community.id), form=EmptyForm(),
+        moderators=services.moderators_of(community.id), form=EmptyForm(), readable=readable,
         is_member=g.viewer.is_member(community.id), first_page=cursor is None,
     )
 
