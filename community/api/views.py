@@ -46,6 +46,15 @@ def _no_store(response):
     return response
 
 
+def errors(*codes):
+    """Document the error responses a call can give (all in the error envelope)."""
+    def decorator(view):
+        for code in codes:
+            view = bp.alt_response(code, schema=s.Error)(view)
+        return view
+    return decorator
+
+
 def scoped(scope):
     """The call needs a token carrying `scope` (401 without a token, 403 without the scope)."""
     def decorator(view):
@@ -132,8 +141,7 @@ def _posts_page(thread, cursor):
 @bp.route("/users", methods=["POST"])
 @bp.arguments(s.NewUser)
 @bp.response(201, s.Me)
-@bp.alt_response(422, schema=s.Error)
-@bp.alt_response(429, schema=s.Error)
+@errors(422, 429)
 @limiter.limit("10/hour")
 def create_user(data):
     """Sign up. The verification email follows; posting waits for it."""
@@ -147,8 +155,7 @@ def create_user(data):
 @bp.route("/tokens", methods=["POST"])
 @bp.arguments(s.NewToken)
 @bp.response(201, s.Token)
-@bp.alt_response(401, schema=s.Error)
-@bp.alt_response(422, schema=s.Error)
+@errors(401, 422)
 @limiter.limit("10/minute;100/hour")
 def create_token(data):
     """Exchange a username (or email) and password, plus the TOTP code when 2FA is on, for a token."""
@@ -169,7 +176,7 @@ def _me(user):
 
 @bp.route("/me")
 @bp.response(200, s.Me)
-@bp.alt_response(401, schema=s.Error)
+@errors(401)
 @bp.doc(security=[{"bearer": []}])
 @scoped("read")
 def me():
@@ -182,7 +189,7 @@ def me():
 @bp.route("/communities")
 @bp.arguments(s.CursorArgs, location="query")
 @bp.response(200, s.CommunityPage)
-@bp.alt_response(422, schema=s.Error)
+@errors(422)
 def list_communities(args):
     """Communities the caller may read, by name."""
     communities = forums.list_communities(g.viewer)
@@ -201,7 +208,7 @@ def list_communities(args):
 
 @bp.route("/communities/<slug>")
 @bp.response(200, s.Community)
-@bp.alt_response(404, schema=s.Error)
+@errors(404)
 def get_community(slug):
     return community_json(forums.get_community(g.viewer, slug))
 
@@ -209,8 +216,7 @@ def get_community(slug):
 @bp.route("/communities/<slug>/membership")
 class MembershipView(MethodView):
     @bp.response(200, s.Membership)
-    @bp.alt_response(401, schema=s.Error)
-    @bp.alt_response(404, schema=s.Error)
+    @errors(401, 404)
     @bp.doc(security=[{"bearer": []}])
     @scoped("write")
     def put(self, slug):
@@ -220,8 +226,7 @@ class MembershipView(MethodView):
         return {"community": slug, "member": True}
 
     @bp.response(200, s.Membership)
-    @bp.alt_response(401, schema=s.Error)
-    @bp.alt_response(404, schema=s.Error)
+    @errors(401, 404)
     @bp.doc(security=[{"bearer": []}])
     @scoped("write")
     def delete(self, slug):
@@ -235,8 +240,7 @@ class MembershipView(MethodView):
 class ThreadsView(MethodView):
     @bp.arguments(s.CursorArgs, location="query")
     @bp.response(200, s.ThreadPage)
-    @bp.alt_response(404, schema=s.Error)
-    @bp.alt_response(422, schema=s.Error)
+    @errors(404, 422)
     def get(self, args, slug):
         """Threads by last activity, pinned first on the first page."""
         community = forums.get_community(g.viewer, slug)
@@ -245,10 +249,7 @@ class ThreadsView(MethodView):
 
     @bp.arguments(s.NewThread)
     @bp.response(201, s.ThreadWithPosts)
-    @bp.alt_response(401, schema=s.Error)
-    @bp.alt_response(403, schema=s.Error)
-    @bp.alt_response(404, schema=s.Error)
-    @bp.alt_response(422, schema=s.Error)
+    @errors(401, 403, 404, 422)
     @bp.doc(security=[{"bearer": []}])
     @scoped("write")
     @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
@@ -265,7 +266,7 @@ class ThreadsView(MethodView):
 
 @bp.route("/threads/<int:thread_id>")
 @bp.response(200, s.ThreadWithPosts)
-@bp.alt_response(404, schema=s.Error)
+@errors(404)
 def get_thread(thread_id):
     """A thread with its first page of posts."""
     thread = forums.get_thread(g.viewer, thread_id)
@@ -276,18 +277,14 @@ def get_thread(thread_id):
 class PostsView(MethodView):
     @bp.arguments(s.CursorArgs, location="query")
     @bp.response(200, s.PostPage)
-    @bp.alt_response(404, schema=s.Error)
-    @bp.alt_response(422, schema=s.Error)
+    @errors(404, 422)
     def get(self, args, thread_id):
         thread = forums.get_thread(g.viewer, thread_id)
         return _posts_page(thread, args.get("cursor"))
 
     @bp.arguments(s.NewPost)
     @bp.response(201, s.Post)
-    @bp.alt_response(401, schema=s.Error)
-    @bp.alt_response(403, schema=s.Error)
-    @bp.alt_response(404, schema=s.Error)
-    @bp.alt_response(422, schema=s.Error)
+    @errors(401, 403, 404, 422)
     @bp.doc(security=[{"bearer": []}])
     @scoped("write")
     @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
@@ -302,17 +299,14 @@ class PostsView(MethodView):
 @bp.route("/posts/<int:post_id>")
 class PostView(MethodView):
     @bp.response(200, s.Post)
-    @bp.alt_response(404, schema=s.Error)
+    @errors(404)
     def get(self, post_id):
         post = forums.get_post(g.viewer, post_id)
         return post_json(post, _community_id(post))
 
     @bp.arguments(s.NewPost)
     @bp.response(200, s.Post)
-    @bp.alt_response(401, schema=s.Error)
-    @bp.alt_response(403, schema=s.Error)
-    @bp.alt_response(404, schema=s.Error)
-    @bp.alt_response(422, schema=s.Error)
+    @errors(401, 403, 404, 422)
     @bp.doc(security=[{"bearer": []}])
     @scoped("write")
     @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
@@ -324,9 +318,7 @@ class PostView(MethodView):
         return post_json(post, _community_id(post))
 
     @bp.response(204)
-    @bp.alt_response(401, schema=s.Error)
-    @bp.alt_response(403, schema=s.Error)
-    @bp.alt_response(404, schema=s.Error)
+    @errors(401, 403, 404)
     @bp.doc(security=[{"bearer": []}])
     @scoped("write")
     def delete(self, post_id):
@@ -342,10 +334,7 @@ def _community_id(post):
 @bp.route("/posts/<int:post_id>/reactions/<kind>")
 class ReactionView(MethodView):
     @bp.response(200, s.Post)
-    @bp.alt_response(401, schema=s.Error)
-    @bp.alt_response(403, schema=s.Error)
-    @bp.alt_response(404, schema=s.Error)
-    @bp.alt_response(422, schema=s.Error)
+    @errors(401, 403, 404, 422)
     @bp.doc(security=[{"bearer": []}])
     @scoped("write")
     def put(self, post_id, kind):
@@ -354,10 +343,7 @@ class ReactionView(MethodView):
         return post_json(post, _community_id(post))
 
     @bp.response(200, s.Post)
-    @bp.alt_response(401, schema=s.Error)
-    @bp.alt_response(403, schema=s.Error)
-    @bp.alt_response(404, schema=s.Error)
-    @bp.alt_response(422, schema=s.Error)
+    @errors(401, 403, 404, 422)
     @bp.doc(security=[{"bearer": []}])
     @scoped("write")
     def delete(self, post_id, kind):
@@ -368,7 +354,7 @@ class ReactionView(MethodView):
 @bp.route("/search")
 @bp.arguments(s.SearchArgs, location="query")
 @bp.response(200, s.SearchPage)
-@bp.alt_response(422, schema=s.Error)
+@errors(422)
 def search(args):
     """Full-text search over the posts the caller may see; matches wrapped in <mark>."""
     page = int(args.get("cursor") or 1)
