@@ -4,15 +4,14 @@
 # all with the same bench.py settings, then print one table and the goal ratios.
 #
 # Uses the FlaskBB harness from shared/bench/flaskbb (its setup must have run) and
-# bench/setup_ours.sh (run here if our seed is missing; FRESH=1 re-seeds, and
-# re-creates the venv unless KEEP_VENV=1).
+# bench/setup_ours.sh (run here every time: a fresh seed; FRESH=1 also re-creates the venv).
 #
 # Knobs: ANCHOR_DIR (/tmp/anchors), FLASKBB_BENCH (path to shared/bench/flaskbb),
 #        FLASKBB_PORT (18080) HELLO_PORT (18081) OURS_PORT (18090), WORKERS (2),
 #        DURATION (10) CONNECTIONS (8) RUNS (1) WARMUP (2) THREADS (1),
 #        QUIET_BELOW (20) MAX_FOREIGN (15): as in the shared run_all.sh;
-#        QUIET_WAIT (30 s) and RETRIES (1) bound how long a busy machine can stretch the run
-#        (10 URLs; ~3 min on a quiet box, at most ~15 min on a busy one).
+#        QUIET_WAIT (30 s) and RETRIES (0) bound how long a busy machine can stretch the run
+#        (10 URLs: ~3 min on a quiet box, at most ~8 min on a busy one).
 # Output: table on stdout; JSON + summary.md in bench/results/STAMP/.
 set -euo pipefail
 
@@ -26,14 +25,13 @@ FLASKBB_PORT="${FLASKBB_PORT:-18080}"; HELLO_PORT="${HELLO_PORT:-18081}"; OURS_P
 BENCH_ARGS=(--duration "${DURATION:-10}" --connections "${CONNECTIONS:-8}" --threads "${THREADS:-1}"
             --runs "${RUNS:-1}" --warmup "${WARMUP:-2}"
             --quiet-below "${QUIET_BELOW:-20}" --quiet-wait "${QUIET_WAIT:-30}"
-            --max-foreign "${MAX_FOREIGN:-15}" --retries "${RETRIES:-1}")
+            --max-foreign "${MAX_FOREIGN:-15}" --retries "${RETRIES:-0}")
 stamp="$(date +%Y%m%d-%H%M%S)"
 OUT="$HERE/results/$stamp"; mkdir -p "$OUT"
 
 [[ -f "$FB_DATA/seed.json" ]] || { echo "run $FB/setup_flaskbb.sh first" >&2; exit 1; }
-if [[ "${FRESH:-0}" == 1 || ! -f "$OURS_DATA/seed.json" ]]; then
-  KEEP_VENV="${KEEP_VENV:-$([[ "${FRESH:-0}" == 1 ]] && echo 0 || echo 1)}" "$HERE/setup_ours.sh" >&2
-fi
+# Re-seed every time (~5 s, deterministic): the schema follows the working tree's migrations.
+KEEP_VENV="$([[ "${FRESH:-0}" == 1 ]] && echo 0 || echo 1)" "$HERE/setup_ours.sh" >&2
 read -r FORUM_PATH TOPIC_PATH < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["forum_path"], d["topic_path"])' "$FB_DATA/seed.json")
 read -r COMMUNITY_PATH THREAD_PATH < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["community_path"], d["thread_path"])' "$OURS_DATA/seed.json")
 
