@@ -44,6 +44,11 @@ def create_app(test_config=None):
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
+    if app.config.get("PAGE_CACHE_SECONDS"):
+        from .pagecache import PageCache
+
+        app.wsgi_app = PageCache(app.wsgi_app, app.config["PAGE_CACHE_SECONDS"],
+                                 app.config.get("SESSION_COOKIE_NAME") or "session")
     if app.config.get("ENV_PRODUCTION"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
@@ -97,16 +102,16 @@ def _sqlite_pragmas(app):
 
 def _load_user(app):
     from .accounts import services as accounts
-    from .accounts.models import User
     from .forums.visibility import ANONYMOUS, viewer_for
 
     @login_manager.user_loader
     def load_user(user_id):
-        row = accounts.session_for(int(user_id), session.get("sid"))
-        if row is None:
+        found = accounts.session_for(int(user_id), session.get("sid"))
+        if found is None:
             return None
+        row, user = found
         g.session_id = row.id
-        return db.session.get(User, row.user_id)
+        return user
 
     @app.before_request
     def _viewer():
@@ -145,17 +150,8 @@ def _templates(app):
 
     @app.context_processor
     def _nav():
-        from .forums.models import Community
-        import sqlalchemy as sa
-
         viewer = g.get("viewer")
-        mine = []
-        if viewer is not None and viewer.member_of:
-            mine = db.session.execute(
-                sa.select(Community.slug, Community.name).where(Community.id.in_(viewer.member_of))
-                .order_by(Community.name)
-            ).all()
-        return {"my_communities": mine, "unread_count": 0}
+        return {"my_communities": viewer.communities if viewer else (), "unread_count": 0}
 
 
 def _errors(app):

@@ -94,9 +94,14 @@ def load(app, test_config=None):
         SESSION_ABSOLUTE=timedelta(days=30),
         SESSION_TOUCH_EVERY=timedelta(minutes=5),
         PERMANENT_SESSION_LIFETIME=timedelta(days=30),
+        # The server-side session row carries the expiry; re-signing the cookie on every
+        # response would only cost time.
+        SESSION_REFRESH_EACH_REQUEST=False,
         WTF_CSRF_TIME_LIMIT=3600 * 8,
         ARGON2_PARAMS={},
         SITE_URL=os.environ.get("COMMUNITY_SITE_URL", "http://127.0.0.1:5000"),
+        # Visitors' pages are shared for this many seconds (0 turns the microcache off).
+        PAGE_CACHE_SECONDS=5,
         PREFERRED_URL_SCHEME="http",
     )
     app.config.from_prefixed_env("COMMUNITY")

@@ -48,7 +48,7 @@ def base_config(db_url, **overrides):
         "TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": db_url,
         "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://",
         "ARGON2_PARAMS": FAST_ARGON2, "CELERY": celery, "MAIL_URL": None, "SITE_URL": "http://localhost",
-        "ENV_PRODUCTION": False,
+        "ENV_PRODUCTION": False, "PAGE_CACHE_SECONDS": 0,
     }
     config.update(overrides)
     return config

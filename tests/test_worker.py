@@ -212,8 +212,11 @@ def test_worker_killed_mid_task_leaves_nothing_undone_and_nothing_done_twice(
             worker.stop(signal.SIGKILL)
         blocker.rollback()  # the killed task's transaction is gone with its connection
         if victim == "whole worker":
+            # A starting worker restores unacknowledged messages older than the visibility
+            # timeout (kombu then sweeps only every 100 s): start it once that has passed.
+            time.sleep(3.5)
             replacement = Worker(pg_url, services_up, tmp_path, visibility=3)
-            replacement.start()  # restores the unacknowledged message after the visibility timeout
+            replacement.start()
         wait_for(lambda: _post_state(app, post_id) == "published", 60, "the requeued task to publish the post")
         time.sleep(4)  # past another visibility timeout: no second delivery may change anything
         with app.app_context():

@@ -326,13 +326,17 @@ def create_session(user_id, user_agent="", ip=""):
 
 
 def session_for(user_id, token, now=None):
-    """The live session row for this cookie, or None (revoked, idle or too old)."""
+    """(session row, user) for this cookie, or None (revoked, idle or too old). One query."""
     if not token:
         return None
     now = now or utcnow()
-    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _sha256(token)))
-    if row is None or row.user_id != user_id:
+    found = db.session.execute(
+        sa.select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _sha256(token))
+    ).one_or_none()
+    if found is None or found[0].user_id != user_id:
         return None
+    row, user = found
     cfg = current_app.config
     if now - row.last_seen_at > cfg["SESSION_IDLE"] or now - row.created_at > cfg["SESSION_ABSOLUTE"]:
         db.session.delete(row)
@@ -341,7 +345,7 @@ def session_for(user_id, token, now=None):
     if now - row.last_seen_at > cfg["SESSION_TOUCH_EVERY"]:
         row.last_seen_at = now
         db.session.commit()
-    return row
+    return row, user
 
 
 def list_sessions(user_id):

@@ -5,6 +5,7 @@ import re
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer, joinedload
 
 from .. import dispatch
 from ..accounts.models import User
@@ -22,6 +23,7 @@ from .visibility import can_read_community, can_see_post, readable_communities, 
 TITLE_MAX = 200
 BODY_MAX = 50_000
 THREADS_PER_PAGE = 25
+PAGE_AUTHOR_FIELDS = (User.id, User.username, User.role, User.created_at, User.approved_posts)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -239,6 +241,8 @@ def thread_posts(viewer, thread, page=1):
         sa.select(Post).join(Thread, Thread.id == Post.thread_id).join(Community, Community.id == Thread.community_id)
         .where(Post.thread_id == thread.id, Post.number.between(first, first + POSTS_PER_PAGE - 1))
         .where(visible_posts(viewer)).order_by(Post.number)
+        # The page shows the stored HTML and a few author fields: skip the rest.
+        .options(defer(Post.body), joinedload(Post.author).load_only(*PAGE_AUTHOR_FIELDS))
     )
     return db.session.scalars(stmt).all()
 

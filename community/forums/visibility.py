@@ -20,6 +20,8 @@ class Viewer:
     member_of: frozenset = field(default_factory=frozenset)
     moderates: frozenset = field(default_factory=frozenset)
     can_post: bool = False
+    # (slug, name) of the communities joined, for the navigation bar.
+    communities: tuple = ()
 
     @property
     def signed_in(self):
@@ -38,15 +40,19 @@ ANONYMOUS = Viewer()
 def viewer_for(user):
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    member_of = db.session.scalars(sa.select(Membership.community_id).where(Membership.user_id == user.id))
+    joined = db.session.execute(
+        sa.select(Community.id, Community.slug, Community.name).join(Membership, Membership.community_id == Community.id)
+        .where(Membership.user_id == user.id).order_by(Community.name)
+    ).all()
     # Moderator powers, like admin powers, wait for two-factor authentication.
     moderates = (
         db.session.scalars(sa.select(Moderator.community_id).where(Moderator.user_id == user.id))
         if user.totp_enabled else []
     )
     return Viewer(
-        user_id=user.id, is_admin=user.is_admin, member_of=frozenset(member_of),
+        user_id=user.id, is_admin=user.is_admin, member_of=frozenset(row.id for row in joined),
         moderates=frozenset(moderates), can_post=user.email_verified,
+        communities=tuple((row.slug, row.name) for row in joined),
     )
 
 
