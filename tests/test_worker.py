@@ -112,9 +112,12 @@ class Worker:
 
 @pytest.fixture
 def services_up(backend):
-    if backend != "postgresql":
-        pytest.skip("worker-process tests share the database with another process: PostgreSQL only")
+    assert backend == "postgresql"
     return require(REDIS_URL, "TEST_REDIS_URL")
+
+
+# A worker process shares the database with the test process: PostgreSQL only.
+on_postgresql = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
 
 def _post_state(app, post_id):
@@ -122,6 +125,7 @@ def _post_state(app, post_id):
         return db.session.scalar(sa.select(Post.state).where(Post.id == post_id))
 
 
+@on_postgresql
 def test_post_made_while_the_broker_is_down_is_published_when_it_returns(make_app, pg_url, services_up, tmp_path):
     broker = RedisServer(tmp_path)
     broker.start()
@@ -173,6 +177,7 @@ def relay_now(app):
         relay(older_than=timedelta(0))
 
 
+@on_postgresql
 @pytest.mark.parametrize("victim", ["pool child", "whole worker"])
 def test_worker_killed_mid_task_leaves_nothing_undone_and_nothing_done_twice(
         make_app, pg_url, services_up, tmp_path, victim):

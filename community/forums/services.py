@@ -5,7 +5,7 @@ import re
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from .. import dispatch
 from ..accounts.models import User
@@ -24,6 +24,16 @@ TITLE_MAX = 200
 BODY_MAX = 50_000
 THREADS_PER_PAGE = 25
 PAGE_AUTHOR_FIELDS = (User.id, User.username, User.role, User.created_at, User.approved_posts)
+
+
+def _listing_options():
+    """Thread lists show a title, counts, the author's name and the community's: load only those
+    (reusing the query's own join to communities instead of a second one)."""
+    return (
+        contains_eager(Thread.community).load_only(Community.id, Community.slug, Community.name,
+                                                   Community.visibility),
+        joinedload(Thread.author).load_only(User.id, User.username),
+    )
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -36,7 +46,10 @@ def _discoverable(viewer):
 
 
 def list_communities(viewer):
-    return db.session.scalars(sa.select(Community).where(_discoverable(viewer)).order_by(Community.name)).all()
+    return db.session.scalars(
+        sa.select(Community).where(_discoverable(viewer)).order_by(Community.name)
+        .options(defer(Community.rules), defer(Community.rules_html))
+    ).all()
 
 
 def get_community(viewer, slug):
@@ -194,7 +207,7 @@ def list_threads(viewer, community, cursor=None, limit=THREADS_PER_PAGE):
         raise Forbidden("This community is for its members. Join it to read and take part.")
     base = (
         sa.select(Thread).join(Community, Community.id == Thread.community_id)
-        .where(Thread.community_id == community.id, visible_threads(viewer))
+        .where(Thread.community_id == community.id, visible_threads(viewer)).options(*_listing_options())
     )
     pinned = [] if cursor else db.session.scalars(
         base.where(Thread.pinned).order_by(Thread.last_activity_at.desc(), Thread.id.desc())
@@ -215,7 +228,7 @@ def list_threads(viewer, community, cursor=None, limit=THREADS_PER_PAGE):
 def recent_threads(viewer, limit=10):
     return db.session.scalars(
         sa.select(Thread).join(Community, Community.id == Thread.community_id)
-        .where(visible_threads(viewer), Thread.state == "published")
+        .where(visible_threads(viewer), Thread.state == "published").options(*_listing_options())
         .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)
     ).all()
 
