@@ -234,9 +234,12 @@ def recent_threads(viewer, limit=10):
 
 
 def get_thread(viewer, thread_id):
+    # The community comes from the query's own join, without its rules text (not shown here).
     thread = db.session.scalar(
         sa.select(Thread).join(Community, Community.id == Thread.community_id)
         .where(Thread.id == thread_id, visible_threads(viewer))
+        .options(contains_eager(Thread.community).defer(Community.rules).defer(Community.rules_html),
+                 joinedload(Thread.author).load_only(User.id, User.username))
     )
     if thread is None:
         raise NotFound("No such thread.")
