@@ -1,7 +1,7 @@
 """Small helpers shared by the HTML views."""
 from urllib.parse import urlsplit
 
-from flask import flash, g, request, url_for
+from flask import flash, request, url_for
 
 
 def safe_next(default_endpoint="core.home", **values):
@@ -23,7 +23,3 @@ def apply_errors(form, exc):
             shown = True
     if not shown or not exc.fields:
         flash(exc.message, "error")
-
-
-def viewer():
-    return g.viewer

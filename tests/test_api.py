@@ -282,3 +282,12 @@ def test_tokens_are_listed_and_revoked_from_the_sessions_page(client, ctx):
     assert client.get("/api/v1/me", headers=sam_headers).status_code == 200
     assert client.post("/settings/sessions", data={"token_id": alex_row.id}).status_code == 302
     assert_error(client.get("/api/v1/me", headers=headers), 401, "invalid_token")
+
+
+def test_sessions_page_title_is_plain_text(client, ctx):
+    create_user("alex")
+    login(client, "alex")
+    html = client.get("/settings/sessions").get_data(as_text=True)
+    title = html[html.index("<title>") + 7:html.index("</title>")]
+    assert title.strip() == "Your sessions · Patient Commons"
+    assert html.count("API tokens</h2>") == 1
