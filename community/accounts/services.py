@@ -19,7 +19,7 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from .. import dispatch
-from ..errors import ValidationFailed
+from ..errors import Forbidden, Unauthorized, ValidationFailed
 from ..extensions import db
 from ..models_base import utcnow
 from .models import ApiToken, OutgoingMail, RecoveryCode, User, UserSession
@@ -386,8 +386,6 @@ TOKEN_TOUCH_EVERY = timedelta(minutes=5)
 
 def create_token(login, password, totp_code=None, scopes=("read", "write"), name="", now=None):
     """Exchange credentials for a bearer token. Returns (raw_token, row); raw is shown once."""
-    from ..errors import Forbidden, Unauthorized
-
     scopes = list(dict.fromkeys(scopes or ("read",)))
     bad = [s for s in scopes if s not in TOKEN_SCOPES]
     if bad:

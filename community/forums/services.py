@@ -281,10 +281,6 @@ def viewer_post_state(viewer, post_ids):
 
 def check_can_post(user_id, community_id):
     """Raise Forbidden (with the reason to show) unless this user may post in this community."""
-    _check_can_post(user_id, community_id)
-
-
-def _check_can_post(user_id, community_id):
     user = db.session.get(User, user_id)
     if user is None:
         raise Forbidden("Log in to post.")
@@ -335,7 +331,7 @@ def create_thread(user_id, community_id, title, body):
     community = db.session.get(Community, community_id)
     if community is None:
         raise NotFound("No such community.")
-    _check_can_post(user_id, community_id)
+    check_can_post(user_id, community_id)
     thread = Thread(community_id=community_id, author_id=user_id, title=title)
     db.session.add(thread)
     db.session.flush()
@@ -351,7 +347,7 @@ def reply(user_id, thread_id, body):
     thread = db.session.get(Thread, thread_id)
     if thread is None or thread.state not in ("published",):
         raise NotFound("No such thread.")
-    _check_can_post(user_id, thread.community_id)
+    check_can_post(user_id, thread.community_id)
     if thread.locked:
         raise Forbidden("This thread is locked; replies are closed.")
     post = _new_post(thread.id, user_id, body.strip())
