@@ -52,7 +52,9 @@ def main():
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("REDIS_URL", None)
     seed = json.load(open(os.path.join(args.data, "seed.json")))
-    pages = {"home": "/", "community": seed["community_path"], "thread": seed["thread_path"]}
+    pages = {"home": "/", "community": seed["community_path"], "thread": seed["thread_path"],
+             # A static page: the fixed cost of any request (session, viewer, headers, layout).
+             "guidelines": "/guidelines"}
 
     from sqlalchemy import event
     from sqlalchemy.engine import Engine

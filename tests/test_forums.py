@@ -24,9 +24,10 @@ from community.forums.models import (
 from community.models_base import utcnow
 from tests.conftest import count
 from tests.forum_helpers import (
-    bulk_replies, field_error, person, reply_as, search_titles, sign_in, text, textarea, thread_titles, unused_id,
+    bulk_replies, field_error, person, reply_as, search_titles, set_post_state, sign_in, text, textarea, thread_titles,
+    unused_id,
 )
-from tests.helpers import add_member, create_community, start_thread
+from tests.helpers import add_member, add_moderator, create_community, start_thread
 
 MODERATE = "moderation.moderate_post"
 
@@ -250,6 +251,42 @@ def test_reactions_toggle_and_count(app, world):
     assert app.test_client().post(f"{target}/like", data={"on": "1"}).status_code == 302  # to the login page
     assert alex.post(f"{target}/angry", data={"on": "1"}).status_code == 404
     assert reactions() == {"like": 1, "hug": 1}
+
+
+def test_rendered_posts_are_shared_but_never_stale_or_personal(app, world):
+    """The thread page reuses each post's rendered HTML across readers (forums/fragments.py):
+    every change must show at once, and one reader's marks must never reach another."""
+    with app.app_context():
+        cy = person("cy")
+        add_member(cy, db.session.get(Community, world.community_id))
+    alex, bo, cy = client_for(app, world.alex), client_for(app, world.bo), client_for(app, cy)
+    page = f"/t/{world.thread_id}"
+    reply = f'id="p{world.reply_id}"'
+
+    def post_html(client):
+        html = text(client.get(page))
+        start = html.index(reply)
+        return html[start:html.index("</article>", start)]
+
+    assert "every morning" in post_html(cy) and "Edit</a>" not in post_html(cy)  # cy's view is now cached
+    assert "Edit</a>" in post_html(bo)  # the author still gets their own controls
+    assert alex.post(f"/p/{world.reply_id}/react/hug", data={"on": "1"}).status_code == 302
+    assert alex.post(f"/p/{world.reply_id}/bookmark", data={"on": "1"}).status_code == 302
+    assert 'aria-pressed="true">Hug <span class="n">1</span>' in post_html(alex)
+    assert ">Bookmarked<" in post_html(alex)
+    mine = post_html(cy)  # the new count, without alex's pressed button or bookmark
+    assert 'aria-pressed="false">Hug <span class="n">1</span>' in mine and ">Bookmark<" in mine
+    assert bo.post(f"/p/{world.reply_id}/edit", data={"body": "A spacer and a mask now."}).status_code == 302
+    assert "A spacer and a mask now." in post_html(cy)
+    assert "badge moderator" not in post_html(cy)
+    with app.app_context():
+        add_moderator(db.session.get(User, world.bo.id), db.session.get(Community, world.community_id))
+    assert "badge moderator" in post_html(cy)  # a new moderator's badge shows on their cached posts at once
+    assert cy.post(f"/u/{world.bo.id}/ignore", data={"on": "1"}).status_code == 302
+    assert "whom you ignore, is hidden" in post_html(cy) and "whom you ignore" not in post_html(alex)
+    with app.app_context():
+        set_post_state(world.reply_id, "hidden")
+    assert reply not in text(cy.get(page)) and reply in text(bo.get(page))
 
 
 def test_bookmarks_list(app, world):

@@ -325,15 +325,17 @@ def create_session(user_id, user_agent="", ip=""):
     return token, row.id
 
 
+# Built once: this runs on every signed-in request.
+_SESSION = sa.select(UserSession, User).join(User, User.id == UserSession.user_id).where(
+    UserSession.token_hash == sa.bindparam("token_hash"))
+
+
 def session_for(user_id, token, now=None):
     """(session row, user) for this cookie, or None (revoked, idle or too old). One query."""
     if not token:
         return None
     now = now or utcnow()
-    found = db.session.execute(
-        sa.select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _sha256(token))
-    ).one_or_none()
+    found = db.session.execute(_SESSION, {"token_hash": _sha256(token)}).one_or_none()
     if found is None or found[0].user_id != user_id:
         return None
     row, user = found

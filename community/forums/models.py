@@ -109,6 +109,8 @@ class Post(db.Model):
     reactions: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    # Bumped by every UPDATE (see _bump_version): rendered posts are cached under (id, version).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     thread: Mapped[Thread] = relationship(lazy="raise")
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
@@ -116,6 +118,12 @@ class Post(db.Model):
     @property
     def page(self):
         return (self.number - 1) // POSTS_PER_PAGE + 1
+
+
+@sa.event.listens_for(Post, "before_update")
+def _bump_version(mapper, connection, target):
+    # An SQL expression, not a Python +1, so two concurrent updates give two versions.
+    target.version = Post.version + 1
 
 
 class PostRevision(db.Model):

@@ -3,6 +3,7 @@ import base64
 import binascii
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, defer, joinedload
@@ -234,16 +235,21 @@ def recent_threads(viewer, limit=10):
 
 
 def get_thread(viewer, thread_id):
-    # The community comes from the query's own join, without its rules text (not shown here).
-    thread = db.session.scalar(
-        sa.select(Thread).join(Community, Community.id == Thread.community_id)
-        .where(Thread.id == thread_id, visible_threads(viewer))
-        .options(contains_eager(Thread.community).defer(Community.rules).defer(Community.rules_html),
-                 joinedload(Thread.author).load_only(User.id, User.username))
-    )
+    thread = db.session.scalar(_thread_statement(viewer), {"thread_id": thread_id})
     if thread is None:
         raise NotFound("No such thread.")
     return thread
+
+
+@lru_cache(maxsize=2048)
+def _thread_statement(viewer):
+    # The community comes from the query's own join, without its rules text (not shown here).
+    return (
+        sa.select(Thread).join(Community, Community.id == Thread.community_id)
+        .where(Thread.id == sa.bindparam("thread_id"), visible_threads(viewer))
+        .options(contains_eager(Thread.community).defer(Community.rules).defer(Community.rules_html),
+                 joinedload(Thread.author).load_only(User.id, User.username))
+    )
 
 
 def page_count(thread):
@@ -263,19 +269,62 @@ def thread_posts(viewer, thread, page=1):
     return db.session.scalars(stmt).all()
 
 
+def thread_page_keys(viewer, thread, page=1):
+    """(id, version, author_id, by_moderator) of the posts of one page this viewer may see:
+    enough to serve the page from rendered posts without loading them."""
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    return db.session.execute(_page_keys_statement(viewer), {
+        "thread_id": thread.id, "community_id": thread.community_id, "first": first, "last": first + POSTS_PER_PAGE - 1,
+    }).all()
+
+
+@lru_cache(maxsize=2048)
+def _page_keys_statement(viewer):
+    # One statement per distinct viewer, parameters bound at run time: building it was a
+    # large share of the thread page's CPU.
+    moderators = sa.select(Moderator.user_id).where(Moderator.community_id == sa.bindparam("community_id"))
+    return (
+        sa.select(Post.id, Post.version, Post.author_id, Post.author_id.in_(moderators.scalar_subquery()).label("by_moderator"))
+        .join(Thread, Thread.id == Post.thread_id).join(Community, Community.id == Thread.community_id)
+        .where(Post.thread_id == sa.bindparam("thread_id"), Post.number.between(sa.bindparam("first"), sa.bindparam("last")))
+        .where(visible_posts(viewer)).order_by(Post.number)
+    )
+
+
+def posts_by_id(ids):
+    """Loaded for rendering only: callers have already applied the visibility rule to these ids."""
+    if not ids:
+        return {}
+    stmt = sa.select(Post).where(Post.id.in_(ids)).options(
+        defer(Post.body), joinedload(Post.author).load_only(*PAGE_AUTHOR_FIELDS))
+    return {post.id: post for post in db.session.scalars(stmt)}
+
+
+def _viewer_post_state_statement():
+    me, ids = sa.bindparam("user_id"), sa.bindparam("post_ids", expanding=True)
+    return sa.union_all(
+        sa.select(sa.literal("r"), Reaction.post_id, Reaction.kind).where(Reaction.user_id == me, Reaction.post_id.in_(ids)),
+        sa.select(sa.literal("b"), Bookmark.post_id, sa.literal("")).where(Bookmark.user_id == me, Bookmark.post_id.in_(ids)),
+        sa.select(sa.literal("i"), Ignore.ignored_id, sa.literal("")).where(Ignore.user_id == me),
+    )
+
+
+_VIEWER_POST_STATE = _viewer_post_state_statement()
+
+
 def viewer_post_state(viewer, post_ids):
-    """For a page of posts: which the viewer reacted to, bookmarked, and whose authors they ignore."""
+    """For a page of posts: which the viewer reacted to, bookmarked, and whose authors they ignore
+    (one prebuilt statement: this runs on every signed-in thread page)."""
     if not viewer.signed_in or not post_ids:
         return {}, set(), set()
-    reacted = {}
-    for post_id, kind in db.session.execute(
-        sa.select(Reaction.post_id, Reaction.kind).where(Reaction.user_id == viewer.user_id, Reaction.post_id.in_(post_ids))
-    ):
-        reacted.setdefault(post_id, set()).add(kind)
-    bookmarked = set(db.session.scalars(
-        sa.select(Bookmark.post_id).where(Bookmark.user_id == viewer.user_id, Bookmark.post_id.in_(post_ids))
-    ))
-    ignored = set(db.session.scalars(sa.select(Ignore.ignored_id).where(Ignore.user_id == viewer.user_id)))
+    reacted, bookmarked, ignored = {}, set(), set()
+    for what, ident, kind in db.session.execute(_VIEWER_POST_STATE, {"user_id": viewer.user_id, "post_ids": list(post_ids)}):
+        if what == "r":
+            reacted.setdefault(ident, set()).add(kind)
+        elif what == "b":
+            bookmarked.add(ident)
+        else:
+            ignored.add(ident)
     return reacted, bookmarked, ignored
 
 
@@ -520,7 +569,7 @@ def run_pipeline(post_id):
     now = utcnow()
     published = db.session.execute(
         sa.update(Post).where(Post.id == post.id, Post.state == "pending")
-        .values(state="published", moderation_status="done")
+        .values(state="published", moderation_status="done", version=Post.version + 1)
     ).rowcount == 1
     if published:
         if post.number == 1:

@@ -7,7 +7,7 @@ from ..accounts.forms import EmptyForm
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import limiter
 from ..views_util import apply_errors
-from . import services
+from . import fragments, services
 from .forms import EditForm, ReplyForm, ThreadForm
 from .models import REACTIONS
 from .visibility import can_read_community
@@ -98,14 +98,21 @@ def thread(thread_id):
     pages = services.page_count(thread)
     if page < 1 or page > pages:
         abort(404)
-    posts = services.thread_posts(g.viewer, thread, page)
     form = _form(ReplyForm)
     quote = request.args.get("quote", type=int)
     if quote and current_user.is_authenticated:
         if not 0 < quote <= services.MAX_ID:
             abort(404)
         form.body.data = services.quote_text(g.viewer, quote)
-    return render_template("forums/thread.html", **_thread_context(thread, posts, page, pages, form))
+    return _render_thread(thread, page, pages, form)
+
+
+def _render_thread(thread, page, pages, form):
+    rows = services.thread_page_keys(g.viewer, thread, page)
+    moderator_ids = {row.author_id for row in rows if row.by_moderator}
+    context = _thread_context(thread, [row.id for row in rows], page, pages, form, moderator_ids)
+    posts_html = fragments.render_posts(rows, services.posts_by_id, context)
+    return render_template("forums/thread.html", posts_html=posts_html, **context)
 
 
 def _form(cls):
@@ -114,14 +121,14 @@ def _form(cls):
     return cls() if current_user.is_authenticated else None
 
 
-def _thread_context(thread, posts, page, pages, form):
-    reacted, bookmarked, ignored = services.viewer_post_state(g.viewer, [p.id for p in posts])
+def _thread_context(thread, post_ids, page, pages, form, moderator_ids):
+    reacted, bookmarked, ignored = services.viewer_post_state(g.viewer, post_ids)
     root = request.script_root
     return dict(
-        thread=thread, community=thread.community, posts=posts, page=page, pages=pages, form=form,
+        thread=thread, community=thread.community, page=page, pages=pages, form=form,
         reacted=reacted, bookmarked=bookmarked, ignored=ignored,
-        is_member=g.viewer.is_member(thread.community_id),
-        moderator_ids=services.moderator_ids(thread.community_id),
+        is_member=g.viewer.is_member(thread.community_id), is_moderator=g.viewer.is_moderator(thread.community_id),
+        moderator_ids=moderator_ids,
         # Made once per page: per-post url_for() calls and CSRF fields were most of its render time.
         csrf=generate_csrf() if current_user.is_authenticated else "", viewer_id=g.viewer.user_id,
         thread_url=url_for("forums.thread", thread_id=thread.id), post_prefix=f"{root}/p/", user_prefix=f"{root}/u/",
@@ -134,7 +141,8 @@ def post_fragment(post_id):
     """One post's HTML, for the author's page to swap in when moderation finishes."""
     post = services.get_post(g.viewer, post_id)
     thread = services.get_thread(g.viewer, post.thread_id)
-    context = _thread_context(thread, [post], post.page, services.page_count(thread), None)
+    context = _thread_context(thread, [post.id], post.page, services.page_count(thread), None,
+                              services.moderator_ids(thread.community_id))
     response = make_response(render_template("forums/_post.html", post=post, **context))
     response.headers["X-Moderation-Status"] = post.moderation_status
     return response
@@ -159,8 +167,7 @@ def reply(thread_id):
         else:
             return redirect(post_url(post))
     page = services.page_count(thread)
-    posts = services.thread_posts(g.viewer, thread, page)
-    return render_template("forums/thread.html", **_thread_context(thread, posts, page, page, form)), status
+    return _render_thread(thread, page, page, form), status
 
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
