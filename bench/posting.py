@@ -10,7 +10,8 @@ What runs (all on 127.0.0.1, all stopped at the end):
     REDIS_URL set, so replies go: POST -> row + outbox row in one commit -> task
     published to Redis after commit -> response;
   * `celery -A worker worker --pool=solo -Q moderation,notifications,periodic` with the
-    same environment, which runs moderation.moderate_post -> run_pipeline -> "published".
+    same environment, which runs moderation.moderate_post: the filters, then "published"
+    with the verdict applied.
 
 The bench member posts N replies over HTTP, exactly as a browser does (session cookie
 from a real login, the CSRF token from the thread page's form, POST /t/ID/reply, 302 to
@@ -18,8 +19,10 @@ the new post's #pID). --concurrency clients post at once.
 
 Reported:
   accepted posts/s   N / (first POST sent .. last POST answered)
-  publish latency    per post: first time a poller saw state "published" in the database
-                     minus the time its POST was answered; p50/p95/max (poll every --poll-ms)
+  publish latency    per post: first time a poller saw it published and moderated in the
+                     database minus the time its POST was answered; p50/p95/max (poll every --poll-ms)
+  notice latency     the same, for the half of the posts that tell of a self-directed change
+                     and must come out with the consult-reminder notice (issue 4's post-to-notice)
   published posts/s  N / (first POST sent .. last post published)
 """
 import argparse
@@ -37,6 +40,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from login_cookie import Client, csrf_from, login  # noqa: E402
 
+# Every other post tells of a self-directed change: the pipeline must attach the consult notice.
+NOTICE_BODY = ("I stopped my metformin two weeks ago and use cinnamon capsules instead; my readings look "
+               "about the same so far. Post #{i} from the posting bench.")
 BODY = ("Thanks for sharing this. What helped me with **sick days** was checking ketones early and "
         "keeping a written plan on the fridge:\n\n- fluids every hour\n- correction doses as agreed with "
         "my team\n- call the clinic if it does not come down\n\nPost #{i} from the posting bench.")
@@ -103,7 +109,7 @@ def main():
 
         def post_one(client, i):
             status, location, _ = client.request("POST", thread_path + "/reply",
-                                                 {"csrf_token": token, "body": BODY.format(i=i)})
+                                                 {"csrf_token": token, "body": (NOTICE_BODY if i % 2 else BODY).format(i=i)})
             if status != 302 or "#p" not in location:
                 raise SystemExit(f"reply {i}: HTTP {status} {location!r} (CSRF? membership? rate limit?)")
             return int(location.rsplit("#p", 1)[1])
@@ -114,7 +120,8 @@ def main():
                 raise SystemExit("the worker did not publish the warm-up post in 60 s; see celery-worker.log")
             time.sleep(0.05)
 
-        answered, published, lock = {}, {}, threading.Lock()
+        answered, published, noticed, lock = {}, {}, {}, threading.Lock()
+        expects_notice = {}
         counter = iter(range(1, args.n + 1))
 
         def take():
@@ -128,16 +135,19 @@ def main():
                 pid = post_one(client, i)
                 with lock:
                     answered[pid] = time.perf_counter()
+                    expects_notice[pid] = bool(i % 2)
 
         def poller(stop):
             while not stop.is_set() or len(published) < len(answered):
                 with lock:
                     waiting = [p for p in answered if p not in published]
                 if waiting:
-                    q = f"SELECT id FROM posts WHERE state = 'published' AND id IN ({','.join('?' * len(waiting))})"
+                    q = (f"SELECT id, notices FROM posts WHERE state = 'published' AND moderation_status = 'done' "
+                         f"AND id IN ({','.join('?' * len(waiting))})")
                     now = time.perf_counter()
-                    for (pid,) in db.execute(q, waiting):
+                    for pid, notices in db.execute(q, waiting):
                         published[pid] = now
+                        noticed[pid] = "consult_reminder" in (notices or "")
                 if time.perf_counter() - t0 > args.timeout:
                     return
                 time.sleep(args.poll_ms / 1000)
@@ -157,6 +167,8 @@ def main():
         t_done = max(published.values()) if published else float("nan")
 
         lat = [(published[p] - answered[p]) * 1000 for p in answered if p in published]
+        notice_lat = [(published[p] - answered[p]) * 1000 for p in answered if p in published and expects_notice[p]]
+        wrong = sum(1 for p in published if noticed[p] != expects_notice[p])
         unsent = db.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
         out = {
             "posts": args.n, "concurrency": args.concurrency, "published": len(lat),
@@ -164,6 +176,9 @@ def main():
             "published_posts_per_s": len(lat) / (t_done - t0) if lat else None,
             "publish_latency_ms": {"p50": pct(lat, 50), "p95": pct(lat, 95), "max": max(lat),
                                    "mean": statistics.mean(lat)} if lat else None,
+            "notice_latency_ms": {"p50": pct(notice_lat, 50), "p95": pct(notice_lat, 95), "max": max(notice_lat)}
+            if notice_lat else None,
+            "notice_mismatches": wrong,
             "poll_ms": args.poll_ms, "outbox_unsent": unsent, "thread": thread_path,
             "via": "HTTP POST /t/ID/reply with session cookie + CSRF token (gunicorn -w 2 sync)",
         }
@@ -183,10 +198,15 @@ def main():
         la = out["publish_latency_ms"]
         print(f"publish latency after the POST answered (poll {args.poll_ms:g} ms): "
               f"p50 {la['p50']:.1f} ms, p95 {la['p95']:.1f} ms, max {la['max']:.1f} ms")
+    if out["notice_latency_ms"]:
+        la = out["notice_latency_ms"]
+        print(f"post-to-notice latency ({len([1 for p in expects_notice.values() if p])} posts that need the notice): "
+              f"p50 {la['p50']:.1f} ms, p95 {la['p95']:.1f} ms, max {la['max']:.1f} ms; "
+              f"posts with the wrong notice: {out['notice_mismatches']}")
     if args.json_out:
         with open(args.json_out, "w") as fh:
             json.dump(out, fh, indent=2)
-    return 0 if out["published"] == args.n else 1
+    return 0 if out["published"] == args.n and not out["notice_mismatches"] else 1
 
 
 def fmt(v):

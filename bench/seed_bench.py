@@ -104,7 +104,8 @@ def main():
                        created_at=now - timedelta(days=200))
         users = [User(username=f"patient{i:02d}", email=f"patient{i:02d}@example.org", **profile)
                  for i in range(args.users)]
-        member = User(username=BENCH_USER, email="bench@example.org", **profile)
+        # An established member: a new member's first posts would wait for a moderator.
+        member = User(username=BENCH_USER, email="bench@example.org", approved_posts=25, **profile)
         db.session.add_all(users + [member])
         db.session.flush()
         for u in users + [member]:

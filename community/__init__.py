@@ -34,6 +34,7 @@ def create_app(test_config=None):
     from .accounts import models as _a  # noqa: F401  (models before migrate/create_all)
     from .core import models as _c  # noqa: F401
     from .forums import models as _f  # noqa: F401
+    from .moderation import models as _m  # noqa: F401
 
     db.init_app(app)
     _sqlite_pragmas(app)
@@ -62,11 +63,13 @@ def create_app(test_config=None):
     from .admin.views import bp as admin_bp
     from .core.views import bp as core_bp
     from .forums.views import bp as forums_bp
+    from .moderation.views import bp as moderation_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(moderation_bp)
 
     from . import api
 
@@ -123,6 +126,8 @@ def _load_user(app):
 def _templates(app):
     from .markdown import safe
     from .forums.models import REACTIONS
+    from .moderation.alerts import open_alert_count
+    from .moderation.pipeline import AUTHOR_ONLY_NOTICES
 
     app.jinja_env.filters["html"] = safe
     hashes = {}
@@ -137,6 +142,7 @@ def _templates(app):
                 hashes[filename] = hashlib.sha256(f.read()).hexdigest()[:12]
         return url_for("static", filename=filename, v=hashes[filename])
     app.jinja_env.globals["REACTIONS"] = REACTIONS
+    app.jinja_env.globals["AUTHOR_ONLY_NOTICES"] = AUTHOR_ONLY_NOTICES
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -152,7 +158,9 @@ def _templates(app):
     def _nav():
         viewer = g.get("viewer")
         # `root` lets lists build links by concatenation: url_for per row was a tenth of a list page.
-        return {"my_communities": viewer.communities if viewer else (), "unread_count": 0, "root": request.script_root}
+        moderates = bool(viewer and (viewer.is_admin or viewer.moderates))
+        return {"my_communities": viewer.communities if viewer else (), "unread_count": 0, "root": request.script_root,
+                "moderates_any": moderates, "crisis_alerts": open_alert_count(viewer) if moderates else 0}
 
 
 def _errors(app):

@@ -15,6 +15,9 @@ def celery_init_app(app):
         "relay-outbox": {"task": "periodic.relay_outbox", "schedule": 30.0, "options": {"expires": 30}},
         "requeue-stale-pending": {"task": "periodic.requeue_stale_pending", "schedule": 300.0,
                                   "options": {"expires": 300}},
+        # Unacknowledged crisis alerts: escalated after 30 min and repeated (see moderation/alerts.py).
+        "escalate-crisis-alerts": {"task": "periodic.escalate_crisis_alerts", "schedule": 60.0,
+                                   "options": {"expires": 60}},
     }
     celery.set_default()
     app.extensions["celery"] = celery

@@ -82,7 +82,10 @@ def relay_outbox_command():
 
 
 def register_commands(app):
+    from .moderation.cli import moderation_cli
+
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(relay_outbox_command)
+    app.cli.add_command(moderation_cli)

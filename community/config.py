@@ -9,6 +9,17 @@ from datetime import timedelta
 DEFAULT_SECRET = "dev-only-not-secret"
 
 
+DEFAULT_CRISIS_RESOURCES = {
+    "en": [
+        "If you might act on thoughts of suicide or self-harm, or someone is in danger now, call your local emergency number.",
+        "US: call or text 988 (Suicide & Crisis Lifeline).",
+        "UK and Ireland: call Samaritans on 116 123.",
+        "Australia: call Lifeline on 13 11 14.",
+        "Canada: call or text 9-8-8, or 1-833-456-4566.",
+    ],
+}
+
+
 def parse_bool(value, default=False):
     if value is None or value == "":
         return default
@@ -103,6 +114,12 @@ def load(app, test_config=None):
         # Visitors' pages are shared for this many seconds (0 turns the microcache off).
         PAGE_CACHE_SECONDS=5,
         PREFERRED_URL_SCHEME="http",
+        # Crisis resources by community locale (COMMUNITY_CRISIS_RESOURCES='{"en": [...]}' replaces them);
+        # a locale not listed falls back to "en".
+        CRISIS_RESOURCES=DEFAULT_CRISIS_RESOURCES,
+        # An unacknowledged crisis alert goes to the admins after this, and is repeated this often.
+        CRISIS_ESCALATE_MINUTES=30,
+        CRISIS_REPEAT_MINUTES=30,
     )
     app.config.from_prefixed_env("COMMUNITY")
     if test_config:

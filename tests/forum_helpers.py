@@ -49,7 +49,7 @@ def set_post_state(post_id, state, **values):
         setattr(post, key, value)
     if post.number == 1:
         db.session.execute(sa.update(Thread).where(Thread.id == post.thread_id)
-                           .values(state=state, members_only=post.members_only))
+                           .values(state=state, members_only=post.members_only, version=Thread.version + 1))
     db.session.commit()
 
 
@@ -106,3 +106,14 @@ def bulk_replies(thread_id, author_id, n, text_format="Filler reply {number}."):
     thread.reply_count = thread.reply_count + n
     db.session.commit()
     return list(range(first, first + n))
+
+
+def broker_down(monkeypatch):
+    """Publishing fails as if Redis were unreachable: outbox rows stay unsent, posts stay pending.
+    (The real broker outage, with a real worker, is in tests/test_worker.py.)"""
+    from community.extensions import celery
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(celery.tasks["moderation.moderate_post"], "apply_async", refuse)

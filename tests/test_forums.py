@@ -18,14 +18,15 @@ from community.core.models import Outbox
 from community.errors import Forbidden
 from community.extensions import celery, db
 from community.forums import services as forums
+from community.moderation import pipeline
 from community.forums.models import (
     Bookmark, Community, Ignore, Membership, Post, PostRevision, Reaction, Thread,
 )
 from community.models_base import utcnow
 from tests.conftest import count
 from tests.forum_helpers import (
-    bulk_replies, field_error, person, reply_as, search_titles, set_post_state, sign_in, text, textarea, thread_titles,
-    unused_id,
+    broker_down, bulk_replies, field_error, person, reply_as, search_titles, set_post_state, sign_in, text, textarea,
+    thread_titles, unused_id,
 )
 from tests.helpers import add_member, add_moderator, create_community, start_thread
 
@@ -55,14 +56,6 @@ def client_for(app, who):
 def snapshot():
     """Row counts of everything a post attempt could write."""
     return {m.__name__: count(m) for m in (Thread, Post, PostRevision, Outbox, Reaction, Bookmark)}
-
-
-def broker_down(monkeypatch):
-    """Publishing fails as if Redis were unreachable: outbox rows stay unsent, posts stay pending."""
-    def refuse(*args, **kwargs):
-        raise ConnectionError("broker unreachable")
-
-    monkeypatch.setattr(celery.tasks[MODERATE], "apply_async", refuse)
 
 
 # ------------------------------------------------------------------ communities
@@ -287,6 +280,25 @@ def test_rendered_posts_are_shared_but_never_stale_or_personal(app, world):
     with app.app_context():
         set_post_state(world.reply_id, "hidden")
     assert reply not in text(cy.get(page)) and reply in text(bo.get(page))
+
+
+def test_thread_lists_are_shared_but_show_every_change_at_once(app, world):
+    """Community and home lists reuse each thread's rendered item (forums/fragments.py)."""
+    bo = client_for(app, world.bo)
+
+    def item(path):
+        html = text(bo.get(path))
+        start = html.index(f'href="/t/{world.thread_id}"')
+        return html[start:html.index("</li>", start)]
+
+    assert "1 reply" in item(f"/c/{world.slug}") and "1 reply" in item("/")
+    with app.app_context():
+        reply_as(world.alex, world.thread_id, "A second answer.")
+    assert "2 replies" in item(f"/c/{world.slug}") and "2 replies" in item("/")
+    with app.app_context():
+        db.session.get(Thread, world.thread_id).title = "Spacer technique, revisited"
+        db.session.commit()
+    assert "revisited" in item(f"/c/{world.slug}") and "revisited" in item("/")
 
 
 def test_bookmarks_list(app, world):
@@ -573,17 +585,18 @@ def test_run_pipeline_twice_is_idempotent(app, world):
         before = state()
         assert before["threads"] == 1 and before["replies"] == 1 and before["indexed"] == 2
         for _ in range(2):
-            forums.run_pipeline(world.first_id)
-            forums.run_pipeline(world.reply_id)
+            pipeline.moderate_post(world.first_id)
+            pipeline.moderate_post(world.reply_id)
             db.session.expire_all()
         assert state() == before
-        assert forums.run_pipeline(unused_id(Post)) is None
+        assert pipeline.moderate_post(unused_id(Post)) is None
     assert search_titles(text(app.test_client().get("/search?q=morning"))) == ["Spacer technique"]
 
 
 def test_pending_post_published_once_when_the_task_runs_twice(app, world, monkeypatch):
     broker_down(monkeypatch)
     with app.app_context():
+        approved = db.session.get(User, world.bo.id).approved_posts
         post = forums.reply(world.bo.id, world.thread_id, "Delivered twice by the broker.")
         assert post.state == "pending"
         for _ in range(2):
@@ -591,7 +604,7 @@ def test_pending_post_published_once_when_the_task_runs_twice(app, world, monkey
             db.session.expire_all()
         assert db.session.get(Post, post.id).state == "published"
         assert db.session.get(Thread, world.thread_id).reply_count == 2
-        assert db.session.get(User, world.bo.id).approved_posts == 2
+        assert db.session.get(User, world.bo.id).approved_posts == approved + 1
 
 
 def test_rollback_after_enqueue_leaves_no_outbox_row_and_publishes_nothing(app, world, monkeypatch):
@@ -602,7 +615,7 @@ def test_rollback_after_enqueue_leaves_no_outbox_row_and_publishes_nothing(app, 
         thread = Thread(community_id=world.community_id, author_id=world.alex.id, title="Never saved")
         db.session.add(thread)
         db.session.flush()
-        forums._new_post(thread.id, world.alex.id, "Never saved either.")  # adds the outbox row
+        forums._new_post(thread, world.alex.id, "Never saved either.")  # adds the outbox row
         assert count(Outbox) == outbox_before + 1  # visible inside the transaction
         db.session.rollback()
         assert count(Outbox) == outbox_before and count(Post) == posts_before

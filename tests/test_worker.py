@@ -17,11 +17,16 @@ from community.core.models import Outbox
 from community.extensions import db
 from community.forums import services
 from community.forums.models import Post, Thread
+from community.moderation.filters import CONSULT_NOTICE
+from community.moderation.models import Verdict
 from tests.conftest import REDIS_URL, free_port, require
 from tests.helpers import create_community, create_user, login, start_thread
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis]
 ROOT = Path(__file__).resolve().parents[1]
+# A post the pipeline must give a notice: proves it was moderated, not just published.
+METFORMIN = "I stopped my metformin and use cinnamon now"
+CONSULT = {"kind": "consult_reminder", "text": CONSULT_NOTICE}
 
 
 def wait_for(predicate, timeout=30.0, what="condition"):
@@ -144,7 +149,7 @@ def test_post_made_while_the_broker_is_down_is_published_when_it_returns(make_ap
         client = app.test_client()
         login(client, "alex")
         started = time.monotonic()
-        response = client.post(f"/t/{thread_id}/reply", data={"body": "Written while Redis is down."})
+        response = client.post(f"/t/{thread_id}/reply", data={"body": "Written while Redis is down: " + METFORMIN})
         assert response.status_code == 302
         assert time.monotonic() - started < 10, "a dead broker must not hang the request"
         with app.app_context():
@@ -160,6 +165,7 @@ def test_post_made_while_the_broker_is_down_is_published_when_it_returns(make_ap
         wait_for(lambda: _post_state(app, post_id) == "published", 40, "the relay and worker to publish the post")
         with app.app_context():
             assert db.session.get(Thread, thread_id).reply_count == 1
+            assert db.session.get(Post, post_id).notices == [CONSULT]  # moderated, not just published
     finally:
         worker.stop()
         broker.stop()
@@ -190,7 +196,7 @@ def test_worker_killed_mid_task_leaves_nothing_undone_and_nothing_done_twice(
         alex = create_user("alex")
         community = create_community("asthma")
         services.join(alex.id, community.id)
-        thread, post = services.create_thread(alex.id, community.id, "Inhalers", "Which spacer do you use?")
+        thread, post = services.create_thread(alex.id, community.id, "Inhalers", METFORMIN)
         post_id, thread_id = post.id, thread.id
     assert _post_state(app, post_id) == "pending"  # queued in Redis, no worker yet
 
@@ -206,7 +212,7 @@ def test_worker_killed_mid_task_leaves_nothing_undone_and_nothing_done_twice(
             with psycopg.connect(plain_url, autocommit=True) as conn:
                 return conn.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND query ILIKE 'UPDATE posts%%'"
+                    "AND wait_event_type = 'Lock' AND query ILIKE '%%FROM posts%%FOR UPDATE%%'"
                 ).fetchone()[0] > 0
 
         wait_for(task_is_blocked, 30, "the task to reach the post update")
@@ -227,10 +233,12 @@ def test_worker_killed_mid_task_leaves_nothing_undone_and_nothing_done_twice(
         with app.app_context():
             user = db.session.get(User, alex.id)
             thread = db.session.get(Thread, thread_id)
-            assert user.approved_posts == 1, "the pipeline's effects were applied twice"
+            assert user.approved_posts == 3, "the pipeline's effects were applied twice"
             assert thread.state == "published" and community_thread_count(community.id) == 1
             assert db.session.scalar(sa.text("SELECT count(*) FROM post_search WHERE post_id = :p"),
                                      {"p": post_id}) == 1
+            assert db.session.get(Post, post_id).notices == [CONSULT]
+            assert db.session.scalar(sa.select(sa.func.count(Verdict.id)).where(Verdict.post_id == post_id)) == 1
     finally:
         blocker.close()
         worker.stop()
@@ -258,7 +266,7 @@ def test_stale_pending_posts_are_swept_and_moderated(make_app, backend):
         alex = create_user("alex")
         community = create_community("asthma")
         services.join(alex.id, community.id)
-        _, post = services.create_thread(alex.id, community.id, "Lost", "This message never arrives.")
+        _, post = services.create_thread(alex.id, community.id, "Lost", "This message never arrives. " + METFORMIN)
         db.session.execute(sa.delete(Outbox))
         post.created_at = post.created_at - timedelta(minutes=10)
         db.session.commit()
@@ -267,4 +275,5 @@ def test_stale_pending_posts_are_swept_and_moderated(make_app, backend):
     with up.app_context():
         assert requeue_stale_pending() == 1
         assert db.session.get(Post, post_id).state == "published"
+        assert db.session.get(Post, post_id).notices == [CONSULT]
         assert requeue_stale_pending() == 0

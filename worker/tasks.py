@@ -11,9 +11,9 @@ RETRY = dict(
 
 @shared_task(name="moderation.moderate_post", **RETRY)
 def moderate_post(post_id):
-    from community.forums.services import run_pipeline
+    from community.moderation.pipeline import moderate_post as moderate
 
-    run_pipeline(post_id)
+    moderate(post_id)
 
 
 @shared_task(name="notifications.send_mail", **RETRY)
@@ -28,6 +28,13 @@ def relay_outbox():
     from community.dispatch import relay
 
     return relay()
+
+
+@shared_task(name="periodic.escalate_crisis_alerts")
+def escalate_crisis_alerts():
+    from community.moderation.alerts import escalate_unacknowledged
+
+    return escalate_unacknowledged()
 
 
 @shared_task(name="periodic.requeue_stale_pending")

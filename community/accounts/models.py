@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     approved_posts: Mapped[int] = mapped_column(default=0)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    # Set by the pipeline for a new account whose first post was certain spam; an admin lifts it.
+    silenced_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     @property

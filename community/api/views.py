@@ -13,6 +13,7 @@ from ..forums import search as search_service
 from ..forums import services as forums
 from ..forums.models import Community as CommunityModel
 from ..forums.visibility import ANONYMOUS, viewer_for
+from ..moderation.pipeline import notices_for
 from . import PREFIX, rate_limit_key
 from . import schemas as s
 
@@ -94,8 +95,7 @@ def post_json(post, community_id, moderator_ids=()):
         "author": _author(post.author, moderator_ids), "body": post.body, "body_html": post.body_html,
         "created_at": post.created_at, "edited_at": post.edited_at, "state": post.state,
         "moderation": {"status": post.moderation_status, "labels": list(post.labels or []) if sees_labels else []},
-        "notices": [n for n in (post.notices or []) if n.get("kind") != "crisis_resources"
-                    or post.author_id == viewer.user_id],
+        "notices": notices_for(post, viewer.user_id, viewer.is_moderator(community_id)),
         "reactions": dict(post.reactions or {}),
         "url": url_for("forums.thread", thread_id=post.thread_id, page=post.page if post.page > 1 else None,
                        _anchor=f"p{post.id}", _external=True),

@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request
 
 from ..extensions import db
 from ..forums import search as search_service
+from ..forums import fragments
 from ..forums import services as forums
 
 bp = Blueprint("core", __name__)
@@ -10,10 +11,13 @@ bp = Blueprint("core", __name__)
 
 @bp.route("/")
 def home():
-    return render_template(
-        "core/home.html", communities=forums.list_communities(g.viewer),
-        recent=forums.recent_threads(g.viewer, limit=8),
-    )
+    recent = forums.recent_threads(g.viewer, limit=8, keys_only=True)
+    recent_items = fragments.render_items("core/_recent_item.html", recent, forums.threads_by_id, root=request.script_root)
+    communities = {row.id: row for row in forums.community_rows(g.viewer)}
+    # Keyed by everything an item shows, so a changed count is never served stale.
+    community_items = fragments.render_items("core/_community_item.html", [(row.id, tuple(row)) for row in communities.values()],
+                                             lambda ids: communities, root=request.script_root)
+    return render_template("core/home.html", recent=recent, recent_items=recent_items, community_items=community_items)
 
 
 @bp.route("/search")

@@ -1,4 +1,4 @@
-"""Rendered posts, shared by every reader in this process.
+"""Rendered posts and thread-list items, shared by every reader in this process.
 
 Rendering the same twenty posts for each signed-in reader was most of the thread page's
 cost. A post's viewer-neutral HTML is kept under its (id, version) and the few page facts it
@@ -75,4 +75,29 @@ def render_posts(rows, load, context):
             post = posts.get(post_id)
             rendered[post_id] = template.render(context, post=post) if post else ""
         parts = [rendered[part] if isinstance(part, int) else part for part in parts]
+    return Markup("".join(parts))
+
+
+def render_items(template_name, rows, load, **context):
+    """HTML of a list whose items look the same to every reader (thread lists): rows of
+    (id, version, ...) in order; load(ids) gives {id: object} for the items not yet rendered."""
+    template = current_app.jinja_env.get_template(template_name)
+    cache = current_app.extensions.setdefault("post_fragments", _Cache())
+    now = time.monotonic()
+    facts = (template_name, context.get("root", ""))
+    parts, missing = [], []
+    for row in rows:
+        key = (row[0], row[1]) + facts
+        html = cache.get(key, now)
+        parts.append(html if html is not None else key)
+        if html is None:
+            missing.append(key)
+    if missing:
+        objects = load([key[0] for key in missing])
+        for key in missing:
+            item = objects.get(key[0])
+            html = template.render(context, item=item) if item else ""
+            if item:
+                cache.put(key, html, now)
+            parts[parts.index(key)] = html
     return Markup("".join(parts))

@@ -84,6 +84,8 @@ class Thread(db.Model):
     last_post_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Bumped by every UPDATE (see _bump_version): rendered list items are cached under (id, version).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     community: Mapped[Community] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
@@ -109,6 +111,8 @@ class Post(db.Model):
     reactions: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    # Hash of the body as the moderation pipeline left it: a second run on the same text does nothing.
+    moderated_hash: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     # Bumped by every UPDATE (see _bump_version): rendered posts are cached under (id, version).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -120,10 +124,11 @@ class Post(db.Model):
         return (self.number - 1) // POSTS_PER_PAGE + 1
 
 
+@sa.event.listens_for(Thread, "before_update")
 @sa.event.listens_for(Post, "before_update")
 def _bump_version(mapper, connection, target):
     # An SQL expression, not a Python +1, so two concurrent updates give two versions.
-    target.version = Post.version + 1
+    target.version = type(target).version + 1
 
 
 class PostRevision(db.Model):

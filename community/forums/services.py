@@ -14,6 +14,7 @@ from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..markdown import render
 from ..models_base import MAX_ID, utcnow
+from ..moderation import pipeline
 from . import search
 from .models import (
     POSTS_PER_PAGE, REACTIONS, VISIBILITIES, Bookmark, Community, Ignore, Membership, Moderator, Post,
@@ -40,22 +41,44 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # ---------------------------------------------------------------- communities
 
-def _discoverable(viewer):
+def _discoverable(signed_in):
     """Signed-in people can find every community (and join it); visitors only public ones.
     Reading a members-only community's threads still needs membership."""
-    return sa.true() if viewer.signed_in else Community.visibility == "public"
+    return sa.true() if signed_in else Community.visibility == "public"
 
 
 def list_communities(viewer):
     return db.session.scalars(
-        sa.select(Community).where(_discoverable(viewer)).order_by(Community.name)
+        sa.select(Community).where(_discoverable(viewer.signed_in)).order_by(Community.name)
         .options(defer(Community.rules), defer(Community.rules_html))
     ).all()
 
 
+# Built once per case (signed in or not): these run on every community page.
+_COMMUNITY_BY_SLUG = {
+    signed_in: sa.select(Community).where(Community.slug == sa.bindparam("slug"),
+                                          _discoverable(signed_in))
+    for signed_in in (False, True)
+}
+_MODERATORS = (sa.select(User.id, User.username).join(Moderator, Moderator.user_id == User.id)
+               .where(Moderator.community_id == sa.bindparam("community_id")).order_by(User.username))
+
+
+_COMMUNITY_ROWS = {
+    signed_in: sa.select(Community.id, Community.slug, Community.name, Community.member_count, Community.thread_count,
+                         Community.visibility).where(_discoverable(signed_in)).order_by(Community.name)
+    for signed_in in (False, True)
+}
+
+
+def community_rows(viewer):
+    """What a list of communities shows, as plain rows (the home page)."""
+    return db.session.execute(_COMMUNITY_ROWS[viewer.signed_in]).all()
+
+
 def get_community(viewer, slug):
     """The community's description and rules; use can_read_community() before showing threads."""
-    community = db.session.scalar(sa.select(Community).where(Community.slug == slug, _discoverable(viewer)))
+    community = db.session.scalar(_COMMUNITY_BY_SLUG[viewer.signed_in], {"slug": slug})
     if community is None:
         # Not revealed to visitors: the same answer as missing.
         raise NotFound("No such community.")
@@ -106,10 +129,8 @@ def list_members(viewer, community):
 
 
 def moderators_of(community_id):
-    return db.session.scalars(
-        sa.select(User).join(Moderator, Moderator.user_id == User.id)
-        .where(Moderator.community_id == community_id).order_by(User.username)
-    ).all()
+    """(id, username) rows."""
+    return db.session.execute(_MODERATORS, {"community_id": community_id}).all()
 
 
 def moderator_ids(community_id):
@@ -199,39 +220,73 @@ def _decode_cursor(cursor):
         raise ValidationFailed("That page link is not valid.", {"cursor": "Not a valid cursor."}) from None
 
 
-def list_threads(viewer, community, cursor=None, limit=THREADS_PER_PAGE):
+def list_threads(viewer, community, cursor=None, limit=THREADS_PER_PAGE, keys_only=False):
     """Pinned threads (first page only), then the rest by last activity, keyset-paginated.
 
-    Returns (pinned, threads, next_cursor).
+    Returns (pinned, threads, next_cursor): Thread objects, or with keys_only rows of
+    (id, version, last_activity_at) for pages served from rendered items (threads_by_id).
     """
     if not can_read_community(viewer, community):
         raise Forbidden("This community is for its members. Join it to read and take part.")
+    if keys_only and not cursor:
+        rows = db.session.execute(_first_page_keys(viewer), {"community_id": community.id, "limit": limit + 1}).all()
+        pinned = [row for row in rows if row.pinned]
+        rows = [row for row in rows if not row.pinned]
+        next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+        return pinned, rows[:limit], next_cursor
+    columns = (Thread.id, Thread.version, Thread.last_activity_at) if keys_only else (Thread,)
     base = (
-        sa.select(Thread).join(Community, Community.id == Thread.community_id)
-        .where(Thread.community_id == community.id, visible_threads(viewer)).options(*_listing_options())
+        sa.select(*columns).join(Community, Community.id == Thread.community_id)
+        .where(Thread.community_id == community.id, visible_threads(viewer))
     )
-    pinned = [] if cursor else db.session.scalars(
-        base.where(Thread.pinned).order_by(Thread.last_activity_at.desc(), Thread.id.desc())
-    ).all()
+    if not keys_only:
+        base = base.options(*_listing_options())
+    fetch = (lambda stmt: db.session.execute(stmt).all()) if keys_only else (lambda stmt: db.session.scalars(stmt).all())
+    pinned = [] if cursor else fetch(base.where(Thread.pinned).order_by(Thread.last_activity_at.desc(), Thread.id.desc()))
     stmt = base.where(~Thread.pinned)
     if cursor:
         at, tid = _decode_cursor(cursor)
         stmt = stmt.where(
             sa.or_(Thread.last_activity_at < at, sa.and_(Thread.last_activity_at == at, Thread.id < tid))
         )
-    rows = db.session.scalars(
-        stmt.order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit + 1)
-    ).all()
+    rows = fetch(stmt.order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit + 1))
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return pinned, rows[:limit], next_cursor
 
 
-def recent_threads(viewer, limit=10):
-    return db.session.scalars(
-        sa.select(Thread).join(Community, Community.id == Thread.community_id)
-        .where(visible_threads(viewer), Thread.state == "published").options(*_listing_options())
+@lru_cache(maxsize=2048)
+def _first_page_keys(viewer):
+    # The community page's list in one round trip (pinned threads, then the newest), built once
+    # per distinct viewer with the community and limit bound at run time.
+    def part(pinned):
+        stmt = (sa.select(Thread.id, Thread.version, Thread.last_activity_at, Thread.pinned)
+                .join(Community, Community.id == Thread.community_id)
+                .where(Thread.community_id == sa.bindparam("community_id"), visible_threads(viewer),
+                       Thread.pinned if pinned else ~Thread.pinned)
+                .order_by(Thread.last_activity_at.desc(), Thread.id.desc()))
+        return stmt if pinned else stmt.limit(sa.bindparam("limit"))
+    both = sa.union_all(part(True).subquery().select(), part(False).subquery().select()).subquery()
+    return sa.select(both).order_by(both.c.pinned.desc(), both.c.last_activity_at.desc(), both.c.id.desc())
+
+
+def recent_threads(viewer, limit=10, keys_only=False):
+    columns = (Thread.id, Thread.version) if keys_only else (Thread,)
+    stmt = (
+        sa.select(*columns).join(Community, Community.id == Thread.community_id)
+        .where(visible_threads(viewer), Thread.state == "published")
         .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)
-    ).all()
+    )
+    if keys_only:
+        return db.session.execute(stmt).all()
+    return db.session.scalars(stmt.options(*_listing_options())).all()
+
+
+def threads_by_id(ids):
+    """Loaded for rendering list items only: callers have applied the visibility rule to these ids."""
+    if not ids:
+        return {}
+    stmt = sa.select(Thread).join(Community, Community.id == Thread.community_id).where(Thread.id.in_(ids))
+    return {thread.id: thread for thread in db.session.scalars(stmt.options(*_listing_options()))}
 
 
 def get_thread(viewer, thread_id):
@@ -335,6 +390,8 @@ def check_can_post(user_id, community_id):
         raise Forbidden("Log in to post.")
     if not user.email_verified:
         raise Forbidden("Please confirm your email address before posting. Check your inbox for the link.")
+    if user.silenced_at is not None:
+        raise Forbidden("Your account cannot post for now. If you think this is a mistake, contact the site admins.")
     member = db.session.scalar(
         sa.select(Membership.id).where(Membership.user_id == user_id, Membership.community_id == community_id)
     )
@@ -352,17 +409,32 @@ def _body_problem(body):
     return None
 
 
-def _new_post(thread_id, author_id, body):
+def _new_post(thread, author_id, body, screened=""):
     # Atomic increment so two replies at once never get the same number.
     number = db.session.execute(
-        sa.update(Thread).where(Thread.id == thread_id)
+        sa.update(Thread).where(Thread.id == thread.id)
         .values(last_post_number=Thread.last_post_number + 1).returning(Thread.last_post_number)
     ).scalar_one()
-    post = Post(thread_id=thread_id, author_id=author_id, number=number, body=body, body_html=render(body))
+    post = Post(thread_id=thread.id, author_id=author_id, number=number, body=body, body_html=render(body))
     db.session.add(post)
+    _screen_for_crisis(post, thread, screened or body)
     db.session.flush()
     dispatch.enqueue("moderation.moderate_post", post.id)
     return post
+
+
+def _screen_for_crisis(post, thread, text):
+    """The synchronous half of the crisis rule: the author sees the resources at once and the post
+    is limited to members before anyone else could see it; the worker's run is the authority."""
+    community = db.session.get(Community, thread.community_id)
+    if "crisis" in pipeline.precheck(text, community).labels:
+        post.members_only = True
+        if post.number == 1:
+            thread.members_only = True
+        post.notices = [n for n in post.notices or () if n["kind"] != "crisis_resources"] + [
+            pipeline.crisis_notice(community.locale)]
+        return True
+    return False
 
 
 def create_thread(user_id, community_id, title, body):
@@ -384,7 +456,7 @@ def create_thread(user_id, community_id, title, body):
     thread = Thread(community_id=community_id, author_id=user_id, title=title)
     db.session.add(thread)
     db.session.flush()
-    post = _new_post(thread.id, user_id, body.strip())
+    post = _new_post(thread, user_id, body.strip(), screened=f"{title}\n\n{body}")
     db.session.commit()
     return thread, post
 
@@ -399,9 +471,14 @@ def reply(user_id, thread_id, body):
     check_can_post(user_id, thread.community_id)
     if thread.locked:
         raise Forbidden("This thread is locked; replies are closed.")
-    post = _new_post(thread.id, user_id, body.strip())
+    post = _new_post(thread, user_id, body.strip())
     db.session.commit()
     return post
+
+
+def community_of(post):
+    return db.session.scalar(
+        sa.select(Community).join(Thread, Thread.community_id == Community.id).where(Thread.id == post.thread_id))
 
 
 def _post_for(viewer, post_id):
@@ -443,6 +520,7 @@ def edit_post(viewer, post_id, body):
     post.body_html = render(body)
     post.edited_at = utcnow()
     post.moderation_status = "pending"
+    _screen_for_crisis(post, thread, body)
     dispatch.enqueue("moderation.moderate_post", post.id)
     db.session.commit()
     return post
@@ -470,6 +548,7 @@ def delete_post(viewer, post_id):
     post.body = ""
     post.body_html = ""
     db.session.execute(sa.delete(PostRevision).where(PostRevision.post_id == post.id))
+    pipeline.forget_originals(post.id)
     db.session.execute(sa.delete(Reaction).where(Reaction.post_id == post.id))
     post.reactions = {}
     if was_published and post.number > 1:
@@ -552,46 +631,6 @@ def is_ignoring(viewer, user_id):
     return viewer.signed_in and db.session.scalar(
         sa.select(Ignore.id).where(Ignore.user_id == viewer.user_id, Ignore.ignored_id == user_id)
     ) is not None
-
-
-# ---------------------------------------------------------------- the moderation pipeline's end
-
-def run_pipeline(post_id):
-    """Run moderation for a post and apply the decision. Idempotent.
-
-    The filters arrive with the moderation issue; until then every post passes,
-    so this publishes a pending post and finishes a re-check after an edit.
-    """
-    post = db.session.get(Post, post_id)
-    if post is None:
-        return None
-    thread = db.session.get(Thread, post.thread_id)
-    now = utcnow()
-    published = db.session.execute(
-        sa.update(Post).where(Post.id == post.id, Post.state == "pending")
-        .values(state="published", moderation_status="done", version=Post.version + 1)
-    ).rowcount == 1
-    if published:
-        if post.number == 1:
-            thread.state = "published"
-            db.session.execute(
-                sa.update(Community).where(Community.id == thread.community_id)
-                .values(thread_count=Community.thread_count + 1)
-            )
-        else:
-            thread.reply_count = Thread.reply_count + 1
-        thread.last_activity_at = now
-        db.session.execute(
-            sa.update(User).where(User.id == post.author_id).values(approved_posts=User.approved_posts + 1)
-        )
-    elif post.moderation_status != "done":
-        post.moderation_status = "done"
-    db.session.flush()
-    db.session.refresh(post)
-    if post.state == "published":
-        search.index(post.id, thread.title if post.number == 1 else "", post.body_html)
-    db.session.commit()
-    return post
 
 
 def user_profile(viewer, user_id):

@@ -10,6 +10,7 @@ from ..views_util import apply_errors
 from . import fragments, services
 from .forms import EditForm, ReplyForm, ThreadForm
 from .models import REACTIONS
+from ..moderation import filters, pipeline
 from .visibility import can_read_community
 
 bp = Blueprint("forums", __name__)
@@ -35,11 +36,14 @@ def community(slug):
     pinned, threads, next_cursor = [], [], None
     if readable:
         try:
-            pinned, threads, next_cursor = services.list_threads(g.viewer, community, cursor)
+            pinned, threads, next_cursor = services.list_threads(g.viewer, community, cursor, keys_only=True)
         except ValidationFailed:
             abort(404)
+    thread_items = fragments.render_items("forums/_thread_item.html", pinned + threads, services.threads_by_id,
+                                          root=request.script_root)
     return render_template(
         "forums/community.html", community=community, pinned=pinned, threads=threads, next_cursor=next_cursor,
+        thread_items=thread_items,
         moderators=services.moderators_of(community.id), form=_form(EmptyForm), readable=readable,
         is_member=g.viewer.is_member(community.id), first_page=cursor is None,
     )
@@ -81,7 +85,7 @@ def new_thread(slug):
     # No form for someone who cannot post here (not a member, email not confirmed): 403 with the reason.
     services.check_can_post(current_user.id, community.id)
     form = ThreadForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _identifiers_removed(form, community):
         try:
             thread, post = services.create_thread(current_user.id, community.id, form.title.data, form.body.data)
         except ValidationFailed as exc:
@@ -113,6 +117,20 @@ def _render_thread(thread, page, pages, form):
     context = _thread_context(thread, [row.id for row in rows], page, pages, form, moderator_ids)
     posts_html = fragments.render_posts(rows, services.posts_by_id, context)
     return render_template("forums/thread.html", posts_html=posts_html, **context)
+
+
+def _identifiers_removed(form, community):
+    """The composer's warning before anything is saved: False (and a warning on the form) when the
+    text has personal identifiers; "Remove and post" takes them out here. The worker's check still
+    runs and redacts what this one misses."""
+    spans = pipeline.phi_spans(pipeline.precheck(form.body.data or "", community))
+    if not spans:
+        return True
+    if request.form.get("identifiers") == "remove":
+        form.body.data = filters.redact(form.body.data, spans)
+        return True
+    form.identifier_warning = pipeline.describe(spans)
+    return False
 
 
 def _form(cls):
@@ -155,7 +173,7 @@ def reply(thread_id):
     thread = services.get_thread(g.viewer, thread_id)
     form = ReplyForm()
     status = 422
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _identifiers_removed(form, thread.community):
         try:
             post = services.reply(current_user.id, thread.id, form.body.data)
         except ValidationFailed as exc:
@@ -166,6 +184,8 @@ def reply(thread_id):
             status = 403
         else:
             return redirect(post_url(post))
+    if getattr(form, "identifier_warning", None):
+        status = 200
     page = services.page_count(thread)
     return _render_thread(thread, page, page, form), status
 
@@ -181,7 +201,7 @@ def edit(post_id):
         # Same rule as services.edit_post: no empty editor for a post that can no longer be edited.
         raise Forbidden("This post can no longer be edited.")
     form = EditForm(body=post.body) if request.method == "GET" else EditForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _identifiers_removed(form, services.community_of(post)):
         try:
             post = services.edit_post(g.viewer, post_id, form.body.data)
         except ValidationFailed as exc:

@@ -28,6 +28,40 @@ def log_in(page, username, password=DEMO_PASSWORD):
     page.get_by_role("button", name="Log out").wait_for()
 
 
+def moderator_with_2fa(app, username="morgan"):
+    """The demo moderator of Type 2 diabetes with two-factor on (moderator powers need it); returns the secret."""
+    import pyotp
+    import sqlalchemy as sa
+
+    from community.accounts.models import User
+    from community.extensions import db
+    from community.models_base import utcnow
+
+    secret = pyotp.random_base32()
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        user.totp_secret, user.totp_enabled_at = secret, utcnow()
+        db.session.commit()
+    return secret
+
+
+def log_in_with_code(page, username, secret, password=DEMO_PASSWORD):
+    import pyotp
+
+    page.goto("/login")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.get_by_label("Code from your app, or a recovery code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Log out").wait_for()
+
+
+def post_article(page, text):
+    """The <article> of the post whose text contains `text`."""
+    return page.get_by_role("article").filter(has_text=text)
+
+
 def link_in(text, path_prefix):
     match = re.search(r"(https?://[^/\s]+" + re.escape(path_prefix) + r"[^\s]+)", text)
     assert match, f"no {path_prefix} link in {text!r}"

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import link_in
+from tests.e2e.support import link_in, log_in_with_code, moderator_with_2fa, post_article
 
 pytestmark = pytest.mark.e2e
 
@@ -15,12 +15,17 @@ REPLY = "Porridge oats and frozen berries: ready in five minutes."
 EDITED = "Porridge oats, frozen berries and a spoon of peanut butter: ready in five minutes."
 
 
-def post_article(page, text):
-    """The <article> of the post whose text contains `text`."""
-    return page.get_by_role("article").filter(has_text=text)
+def approve_first_held(moderator, title):
+    moderator.goto("/moderation")
+    held = moderator.get_by_role("article").filter(has_text="Held post").filter(has_text=title).first
+    expect(held).to_contain_text("First posts from a new member wait for approval.")
+    held.get_by_role("button", name="Approve and publish").click()
+    expect(moderator.get_by_role("status")).to_contain_text("Approved and published.")
 
 
-def test_newcomer_journey(page, live_server, mailbox):
+def test_newcomer_journey(e2e_app, new_context, page, live_server, mailbox):
+    moderator = new_context().new_page()
+    log_in_with_code(moderator, "morgan", moderator_with_2fa(e2e_app))
     # ---- sign up
     page.goto("/")
     page.get_by_role("link", name="Join Patient Commons").click()
@@ -58,7 +63,7 @@ def test_newcomer_journey(page, live_server, mailbox):
     expect(page.get_by_role("navigation", name="Your communities").get_by_role("link", name="Type 2 diabetes")) \
         .to_be_visible()
 
-    # ---- start a thread; the eager pipeline publishes it before the redirect lands
+    # ---- start a thread: a new member's first posts wait for a moderator (DESIGN.md's trust levels)
     page.get_by_role("link", name="New thread").click()
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Your post").fill(BODY)
@@ -68,20 +73,28 @@ def test_newcomer_journey(page, live_server, mailbox):
     expect(opening.get_by_role("strong")).to_have_text("portions")  # Markdown rendered
     expect(opening.get_by_role("link", name=NEWCOMER["username"])).to_be_visible()
     expect(opening.get_by_text("New member")).to_be_visible()
-    expect(page.get_by_text("Checking your post")).to_have_count(0)
-    expect(page.get_by_text("Waiting for a moderator")).to_have_count(0)
-    expect(opening.get_by_role("button", name="Like")).to_be_visible()  # reactions only on published posts
+    expect(opening.get_by_text("Waiting for a moderator")).to_be_visible()
+    expect(opening.get_by_role("button", name="Like")).to_have_count(0)  # reactions only on published posts
     page.get_by_role("link", name="Type 2 diabetes").first.click()
-    thread_link = page.get_by_role("link", name=TITLE)
-    expect(thread_link).to_be_visible()
-    expect(page.get_by_text("Waiting for review")).to_have_count(0)
-    thread_link.click()
+    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+    expect(page.get_by_text("Waiting for review")).to_be_visible()  # only the author sees it listed
 
-    # ---- reply
+    # ---- the community's moderator approves it from the review queue
+    approve_first_held(moderator, TITLE)
+    page.get_by_role("link", name=TITLE).click()
+    opening = post_article(page, "lentil soup")
+    expect(page.get_by_text("Waiting for a moderator")).to_have_count(0)
+    expect(opening.get_by_role("button", name="Like")).to_be_visible()
+
+    # ---- reply: still a first post, so it waits too, then is approved
     page.get_by_label("Your reply").fill(REPLY)
     page.get_by_role("button", name="Post reply").click()
+    expect(post_article(page, "Porridge oats").get_by_text("Waiting for a moderator")).to_be_visible()
+    approve_first_held(moderator, TITLE)
+    page.reload()
     reply = post_article(page, "Porridge oats")
     expect(reply).to_contain_text(REPLY)
+    expect(reply.get_by_text("Waiting for a moderator")).to_have_count(0)
     expect(page.get_by_text("1 reply", exact=True)).to_be_visible()
 
     # ---- edit the reply, then read its history

@@ -1,0 +1,1 @@
+"""Moderation: labels, notices and holds for posts (filters in `filters/`)."""

@@ -1,0 +1,345 @@
+"""phi: identifiers of the author or of another private person (MODERATION.md §3.4).
+
+Detectors: phone numbers (`phonenumbers`, only where a run of 7+ digits exists), e-mail
+(also "name [at] domain [dot] com"), street addresses and postcodes, keyword-anchored ID
+numbers (SSN, NHS with its mod-11 check, MRN, hospital, patient, member, policy, Medicare),
+dates of birth, and a full name introduced as oneself or a relative in a health post.
+Not phi: helplines, organisation and clinic numbers or addresses, clinicians' names ("Dr"),
+first names, usernames. Contact details inside spam are left to the spam filter (the merge
+in `run_filters` drops them from phi).
+"""
+import re
+import threading
+
+import phonenumbers
+
+from .base import FilterVerdict, Span
+from .normalize import CONDITION_RULES, after
+from .scan import RuleSet, split_group
+
+NAME = "phi"
+EMPTY = FilterVerdict(NAME, (), (), (), ())
+
+# --- phone numbers ----------------------------------------------------------------------
+# starts with a character class, so `re` skips quickly to digits; the left edge is checked after
+_PHONE_CANDIDATE = re.compile(r"[+(\d][\d().\- ]{5,}\d(?![\w/]|[.,]\d)")
+_HELPLINES = frozenset({
+    "988", "18002738255", "8002738255", "116123", "111", "741741", "131114", "18334564566",
+    "8334564566", "116111", "08457909090", "0800689999", "1300224636", "0508828865", "085609090",
+    "911", "999", "112", "000", "18008264357", "8008264357",
+})
+_FICTIONAL = re.compile(
+    r"^(?:1?\d{3})?55501\d\d$|^55501\d\d$"                      # NANP 555-01XX
+    r"|^(?:44|0)(?:7700900|1632960|2079460|1134960|1144960|1154960|1164960|1174960|1184960|"
+    r"1214960|1314960|1414960|1514960|1614960|2896496|2920180|3069990|8081570|9098790)\d{3}$"
+    r"|^(?:61|0)(?:491570|491571|491572|4916570)\d{3}$|^(?:61|0)[2378]5550\d{4}$")
+_PHONE_CONTEXT = re.compile(
+    r"\b(?:call|text|txt|ring|phone|mobile|cell|number|no\.|tel|whats\s?app|signal|reach|contact|"
+    r"digits|landline|sms|msg|message)\b")
+_SELF_CONTACT = re.compile(
+    r"\b(?:my\s+(?:personal\s+|own\s+|home\s+|work\s+)?(?:number|mobile|cell|phone|landline|digits|email|e-mail|address)|"
+    r"(?:reach|text|call|ring|contact|email|e-mail|message|whats\s?app|flick)\s+me|me\s+(?:on|at)|"
+    r"i\s+live|i'?m\s+at|our\s+(?:address|place|house|number)|my\s+place)\b")
+_ORG_CONTEXT = re.compile(
+    r"\b(?:helpline|hotline|line|clinic|clinic's|surgery|practice|pharmacy|pharmacy's|hospital|office|"
+    r"foundation|society|association|trust|charity|service|centre|center|switchboard|reception|"
+    r"appointments?|department|ward|samaritans|crisis|nhs|org|organisation|organization|company|"
+    r"customer|support\s+line|library|church|hall|school|venue|meeting|suite|unit|uk|team|program(?:me)?)\b")
+_RELATION = (r"(?:mum|mom|mother|dad|father|husband|wife|partner|sister|brother|son|daughter|"
+             r"friend|aunt|auntie|uncle|gran|grandma|granny|grandmother|grandad|grandpa|"
+             r"grandfather|cousin|neighbou?r|boyfriend|girlfriend|fianc[eé]e?|kid|child|niece|"
+             r"nephew|colleague|coworker|flatmate|roommate|carer|caregiver|(?:mother|father|sister|"
+             r"brother|son|daughter)-in-law|stepmum|stepmom|stepdad|stepson|stepdaughter)")
+_THIRD_PARTY = re.compile(
+    r"\b(?:my|our)\s+" + _RELATION + r"(?:'s)?\b|\b(?:his|her|their)\s+(?:number|mobile|cell|phone|email|address)\b")
+_YEAR_RANGE = re.compile(r"^(?:19|20)\d\d\s*-\s*(?:19|20)?\d\d$")
+
+# --- e-mail -----------------------------------------------------------------------------
+_EMAIL = re.compile(r"\b[a-z0-9][\w.+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
+_AT = r"(?:\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*|\s+at\s+)"
+_DOT = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+)"
+_EMAIL_OBFUSCATED = re.compile(
+    r"\b[a-z0-9][\w.+-]*(?:" + _DOT + r"[\w+-]+)*" + _AT + r"[a-z0-9-]+(?:" + _DOT + r"[a-z0-9-]+)*" + _DOT +
+    r"(?:com|org|net|co|uk|ie|au|nz|ca|edu|gov|io|me|info|us|example)\b")
+
+# --- addresses (case matters: street names are capitalised) -----------------------------
+_SUFFIX = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|Boulevard|Blvd|Way|Close|"
+           r"Crescent|Cres|Place|Pl|Terrace|Tce|Grove|Gardens|Gdns|Parkway|Pkwy|Highway|Hwy|Circle|"
+           r"Cir|Square|Sq|Mews|Row|Walk|Hill|View|Park|Green|Trail|Rise|Vale|Wynd|Loop)")
+_ADDRESS = re.compile(
+    r"\d{1,5}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Z][a-z'\u2019\-]+\s+){1,3}" + _SUFFIX + r"\b\.?"
+    r"(?:,?\s+(?:Apt|Apartment|Unit|Flat|Suite|#)\.?\s*\w+)?")
+_ADDRESS_ANCHORED = re.compile(
+    r"\b(?:live\s+at|address\s+is|address:|come\s+(?:by|round|over)(?:\s+to)?|send\s+(?:\w+\s+)?to|mail\s+(?:\w+\s+)?to|"
+    r"my\s+place,?|located\s+at|we'?re\s+at|i'?m\s+at|drop\s+by)\s+"
+    r"(\d{1,5}[a-z]?\s+(?:[a-z][\w'\-]*\s+){0,3}[a-z][\w'\-]*)", re.IGNORECASE)
+_POSTCODE = re.compile(
+    r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}"      # UK
+    r"|[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d"   # Canada
+    r"|(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|"
+    r"S[CD]|T[NX]|UT|V[TA]|W[AVIY])\s+\d{5}(?:-\d{4})?)\b")   # US state + ZIP
+
+# --- ID numbers and dates of birth (lower-cased text) ------------------------------------
+_ID = re.compile(
+    r"\b(?:mrn|medical\s+record\s+(?:number|no)|hospital\s+(?:number|no|#|id)|patient\s+(?:number|no|#|id)|"
+    r"member\s+(?:id|number|no|#)|insurance\s+(?:id|number|no)|policy\s+(?:number|no|#)|"
+    r"medicare\s+(?:number|no|card\s+number)|medicaid\s+(?:id|number)|chi\s+number|nhi\s+(?:number|no)|"
+    r"pps\s+number|health\s+card\s+number|subscriber\s+id|unit\s+number|hospital\s+no|case\s+number)\.?"
+    r"\s*(?:is|:|#|=)?\s*(?P<id>(?=[a-z0-9 -]*\d[a-z0-9 -]*\d[a-z0-9 -]*\d[a-z0-9 -]*\d)[a-z0-9][a-z0-9-]*(?:\s[0-9][0-9-]*){0,3})")
+_NHS = re.compile(r"\bnhs\s*(?:no\.?|number|#)?\s*(?:is|:)?\s*(?P<id>\d{3}[\s-]?\d{3}[\s-]?\d{4})\b")
+_SSN = re.compile(
+    r"\b(?:ssn|social\s+security(?:\s+(?:number|no))?)\s*(?:is|:|#)?\s*(?P<id>\d{3}[-\s]?\d{2}[-\s]?\d{4})\b")
+_SSN_BARE = re.compile(r"\d{3}-\d{2}-\d{4}(?<![\d-]\d{3}-\d{2}-\d{4})(?![\d-])")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH +
+         r",?\s+\d{4}|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})")
+_DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|born\s+on|birthday\s+is|b-?day\s+is)\s*[:\-]?\s*(?:is\s+)?"
+                  r"(?:the\s+)?(?P<date>" + _DATE + r")")
+
+# --- full names (original case) ------------------------------------------------------------
+_CAP = r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+_SURNAME = r"(?:(?:O'|O\u2019|Mc|Mac|D'|Al-|El-|Van\s|De\s|Le\s)?[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)"
+_FULL = r"(?P<first>" + _CAP + r")\s+(?:[A-Z]\.?\s+)?(?P<last>" + _SURNAME + r")"
+_NAME_SELF = re.compile(
+    r"(?:\b[Mm]y\s+name\s+is|\b[Mm]y\s+name's|\bI'm|\bI\u2019m|\bI\s+am|\bIm|\b[Tt]his\s+is|\b[Ii]t's\s+me,?|"
+    r"\b[Ss]igned:?|\b(?:Love|Thanks|Regards|Cheers|Best|Warmly|Hugs),|\b[Ff]rom:)\s+"
+    r"(?:[A-Z][a-z]+\s+\()?" + _FULL + r"\b")
+_NAME_HERE = re.compile(r"(?:^|[,.!]\s+|\b[Hh]i\s+(?:all|everyone),?\s+)" + _FULL + r"\s+here\b")
+_NAME_OTHER = re.compile(
+    r"\b(?:[Mm]y|[Oo]ur)\s+(?:little\s+|dear\s+|best\s+|late\s+)?" +
+    _RELATION + r"(?:'s)?,?\s+" + _FULL + r"\b")
+_NOT_PERSON_BEFORE = re.compile(r"(?:\b(?:Dr|Doctor|Prof|Professor|Nurse|Sister|Saint|St|Mount|Lake)\.?\s*)$")
+
+_TITLES = frozenset({"Dr", "Doctor", "Prof", "Professor", "Nurse", "Sister", "Mr", "Mrs", "Ms", "Miss",
+                     "Sir", "Dame", "Lord", "Lady", "Rev", "Reverend", "Father", "Pastor", "Nurse"})
+# Where an identifier can start: keyword anchors, found with the shared word index.
+_ANCHORS = RuleSet([
+    ("id", r"\b(?:mrn|medical\s+record|hospital|patient|member|insurance|policy|medicare|medicaid|chi|nhi|pps|"
+           r"health\s+card|subscriber|unit|case)\b"),
+    ("nhs", r"\bnhs\b"),
+    ("ssn", r"\b(?:ssn|social\s+security)\b"),
+    ("dob", r"\b(?:dob|date\s+of\s+birth|born|birthday|bday)\b|(?<=\bd\.o\.)b\b"),
+    ("address", r"\b(?:live|address|come|send|mail|located|we'?re|drop)\b|" + after("my") + r"place\b"),
+    ("self", r"\b(?:i'?m|signed|love|thanks|regards|cheers|best|warmly|hugs)\b|" + after("my") + r"name\b|"
+             + after("i") + r"am\b|" + after("it's") + r"me\b"),
+    ("here", r"\bhere\b"),
+] + [("relation", p) for p in split_group(r"\b" + _RELATION + r"\b")])
+_DIGIT = re.compile(r"\d")
+_POSTCODE_HINT = re.compile(r"[A-Z]\d|[A-Z]{2}\s+\d{5}")     # before the full postcode pattern
+_TWO_CAPITALS = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+(?:[A-Z]\.?\s+)?(?:O'|Mc|Mac|D'|Al-|El-)?[A-Z][a-z]")
+# a cheap look for two capitalised words shortly after an anchor, before the full name pattern
+_CAPITALS_AHEAD = re.compile(r"[^.!?\n]{0,30}?[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+(?:[A-Z]\.?\s+)?(?:O'|Mc|Mac|D'|Al-|El-)?[A-Z][a-z]")
+_LEFT_EDGE = re.compile(r"[\w/.,:]")
+_lock = threading.Lock()
+_words = None
+
+
+def _word_lists():
+    """(common words, given names and surnames): zxcvbn's frequency lists, loaded on first use."""
+    global _words
+    if _words is None:
+        with _lock:
+            if _words is None:
+                try:
+                    from zxcvbn.frequency_lists import FREQUENCY_LISTS as lists
+                except ImportError:
+                    lists = {}
+                common = set(lists.get("english_wikipedia", [])[:10000])
+                common.update(lists.get("us_tv_and_film", [])[:10000])
+                names = set(lists.get("female_names", [])) | set(lists.get("male_names", []))
+                names.update(lists.get("surnames", []))
+                _words = (frozenset(common), frozenset(names))
+    return _words
+
+
+def _plausible_name(first, last):
+    common, names = _word_lists()
+    for part in (first, last.split("'")[-1].split("-")[-1]):
+        word = part.lower()
+        if word in common and word not in names:
+            return False
+    return True
+
+
+def _nhs_valid(digits):
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+_NANP = ("US", "CA")
+
+
+def _is_phone(candidate, digits, regions, context):
+    """A real or reserved-for-fiction number; a merely possible one only with "call me" context."""
+    if _FICTIONAL.match(digits):
+        return True
+    try:
+        if candidate.startswith(("+", "00")):
+            number = phonenumbers.parse("+" + candidate[2:] if candidate.startswith("00") else candidate, None)
+            return phonenumbers.is_valid_number(number)
+        # parsing is the costly part: try first the regions whose numbers look like this one
+        nanp_first = digits[0] != "0"
+        ordered = sorted(regions, key=lambda r: (r in _NANP) != nanp_first)
+        possible = False
+        for region in ordered:
+            number = phonenumbers.parse(candidate, region)
+            if phonenumbers.is_valid_number(number):
+                return True
+            if context and not possible:
+                possible = phonenumbers.is_possible_number(number)
+    except phonenumbers.NumberParseException:
+        return False
+    return possible
+
+
+def _at_signs(low):
+    """Positions of "@" and of "at" written out for an e-mail ("[at]", " at ")."""
+    for marker in ("@", "[at]", "(at)", "{at}", " at "):
+        i = low.find(marker)
+        while i >= 0:
+            if marker != " at " or " dot " in low[i:i + 80] or "[dot]" in low[i:i + 80]:
+                yield i
+            i = low.find(marker, i + 1)
+
+
+def _phones(doc, regions, add, overlaps):
+    low = doc.low
+    for m in _PHONE_CANDIDATE.finditer(low):
+        if m.start() and _LEFT_EDGE.match(low, m.start() - 1):
+            continue
+        candidate = m.group().strip(" .-(")
+        digits = re.sub(r"\D", "", candidate)
+        if not 7 <= len(digits) <= 15 or digits in _HELPLINES or _YEAR_RANGE.match(candidate):
+            continue
+        if overlaps(m.start(), m.end()):
+            continue
+        s_start, s_end = doc.sentence_at(m.start())
+        sentence = low[s_start:s_end]
+        near = low[max(s_start, m.start() - 60):m.start()]
+        self_contact = _SELF_CONTACT.search(sentence) is not None
+        if not self_contact and _ORG_CONTEXT.search(near):
+            continue
+        if _is_phone(candidate, digits, regions, self_contact or _PHONE_CONTEXT.search(near) is not None):
+            start = m.start() + m.group().index(candidate[0])
+            add(start, start + len(candidate), "phone")
+
+
+def _owner(doc, start):
+    """'self' or 'third' for an identifier at `start`, from its sentence."""
+    sentence = doc.sentence(start)
+    if _THIRD_PARTY.search(sentence) and not _SELF_CONTACT.search(sentence):
+        return "third"
+    return "self"
+
+
+def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
+    low, raw = doc.low, doc.raw
+    found = []   # (start, end, kind, owner) in low offsets
+
+    def add(start, end, kind, owner=None):
+        found.append((start, end, kind, owner or _owner(doc, start)))
+
+    def overlaps(start, end):
+        return any(s < end and start < e for s, e, _, _ in found)
+
+    anchors = {}
+    for start, _, kind in doc.scan(_ANCHORS):
+        anchors.setdefault(kind, []).append(start)
+    for pos in anchors.get("id", ()):
+        m = _ID.match(low, pos)
+        if m:
+            add(m.start("id"), m.end("id"), "id_number")
+    for pos in anchors.get("nhs", ()):
+        m = _NHS.match(low, pos)
+        if m and _nhs_valid(re.sub(r"\D", "", m.group("id"))) and not overlaps(m.start("id"), m.end("id")):
+            add(m.start("id"), m.end("id"), "id_number")
+    for pos in anchors.get("ssn", ()):
+        m = _SSN.match(low, pos)
+        if m and m.group("id") and not overlaps(m.start("id"), m.end("id")):
+            add(m.start("id"), m.end("id"), "id_number")
+    if "-" in low:
+        for m in _SSN_BARE.finditer(low):
+            if not overlaps(m.start(), m.end()):
+                add(m.start(), m.end(), "id_number")
+    for pos in anchors.get("dob", ()):
+        m = _DOB.match(low, pos)
+        if m:
+            add(m.start("date"), m.end("date"), "dob")
+
+    for at in _at_signs(low):
+        for rx in (_EMAIL, _EMAIL_OBFUSCATED):
+            m = rx.search(low, max(0, at - 64), at + 128)
+            if m and not overlaps(m.start(), m.end()):
+                add(m.start(), m.end(), "email")
+
+    digits = sum(map(low.count, "0123456789"))
+    if digits:
+        if digits >= 7:        # a phone number needs seven digits: only then run the parser
+            _phones(doc, regions, add, overlaps)
+        for m in _ADDRESS.finditer(raw):
+            if m.start() == 0 or not raw[m.start() - 1].isalnum():
+                _address(doc, m.start(), m.end(), add, overlaps)
+        for pos in anchors.get("address", []) + anchors.get("self", []):   # "I'm at 14 ..." too
+            m = _ADDRESS_ANCHORED.match(raw, doc.to_raw(pos))
+            if m:
+                _address(doc, m.start(1), m.end(1), add, overlaps)
+        for m in (_POSTCODE.finditer(raw) if _POSTCODE_HINT.search(raw) else ()):
+            if m.start() == 0 or not raw[m.start() - 1].isalnum():
+                _address(doc, m.start(), m.end(), add, overlaps)
+
+    if ((anchors.get("self") or anchors.get("here") or anchors.get("relation"))
+            and _TWO_CAPITALS.search(raw) and doc.scan(CONDITION_RULES)):
+        for pos in anchors.get("self", ()):
+            p = doc.to_raw(pos)
+            if _CAPITALS_AHEAD.match(raw, p):
+                m = _NAME_SELF.search(raw, max(0, p - 12), p + 80)
+                if m:
+                    _name(doc, m, "self", add, overlaps)
+        for pos in anchors.get("here", ()):
+            p = doc.to_raw(pos)
+            m = _TWO_CAPITALS.search(raw, max(0, p - 60), p) and _NAME_HERE.search(raw, max(0, p - 60), p + 5)
+            if m:
+                _name(doc, m, "self", add, overlaps)
+        for pos in anchors.get("relation", ()):
+            p = doc.to_raw(pos)
+            if _CAPITALS_AHEAD.match(raw, p):
+                m = _NAME_OTHER.search(raw, max(0, p - 12), p + 80)
+                if m:
+                    _name(doc, m, "third", add, overlaps)
+
+    if not found:
+        return EMPTY
+    spans, reasons, hold = [], [], False
+    for start, end, kind, owner in sorted(found):
+        a, b = doc.raw_span(start, end)
+        spans.append(Span(a, b, kind))
+        whose = "a third party's" if owner == "third" else "the author's"
+        reasons.append(f"{whose} {kind.replace('_', ' ')}")
+        hold = hold or owner == "third" or kind == "id_number"
+    actions = ("redact", "hold") if hold else ("redact",)
+    return FilterVerdict(NAME, (NAME,), actions, tuple(spans), tuple(dict.fromkeys(reasons)))
+
+
+def _address(doc, raw_start, raw_end, add, overlaps):
+    start, end = doc.from_raw(raw_start), doc.from_raw(raw_end)
+    if overlaps(start, end):
+        return
+    s_start, _ = doc.sentence_at(start)
+    context = doc.low[s_start:end + 40]
+    if _ORG_CONTEXT.search(context) and not _SELF_CONTACT.search(doc.sentence(start)):
+        return
+    add(start, end, "address")
+
+
+def _name(doc, m, owner, add, overlaps):
+    first, last = m.group("first"), m.group("last")
+    if first in _TITLES or _NOT_PERSON_BEFORE.search(doc.raw[:m.start("first")]):
+        return
+    if not _plausible_name(first, last):
+        return
+    start, end = doc.from_raw(m.start("first")), doc.from_raw(m.end("last"))
+    if not overlaps(start, end):
+        add(start, end, "name", owner)

@@ -1,0 +1,153 @@
+"""spam: selling, promotion and scams (MODERATION.md §3.4).
+
+A score from independent signals, each counted once: links (reputable domains do not count,
+shorteners count double), a promotion lexicon, private contact channels, money schemes,
+pill-mill wording beside drug names, the "herbal doctor" template and phishing. Runs on the
+de-leeted text ("c1alis", "fr33", "X@nax"). Two or more signals make spam; a strong
+template on its own does too. Trust signals (account age, first post) are the pipeline's.
+"""
+import re
+
+from . import drugs
+from .base import FilterVerdict, Span
+from .normalize import after
+from .scan import RuleSet, alternatives
+
+NAME = "spam"
+EMPTY = FilterVerdict(NAME, (), (), (), ())
+
+# Links, found from their dots: each pattern starts with a literal, which `re` scans for fast.
+_SCHEME = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+")
+_TLD = re.compile(r"\.(?:com|org|net|co|uk|io|ly|me|info|biz|shop|store|xyz|online|site|club|example|gl|gd|at|"
+                  r"us|ca|au|ie|nz|in|ng|ru|cn|top|link|health|care|app)\b(?:/[^\s<>\"')]*)?")
+_HOST_LEFT = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)*[a-z0-9-]+$")
+_REPUTABLE = re.compile(
+    r"(?:^|\.)(?:nhs\.uk|nih\.gov|gov|gov\.uk|gov\.au|govt\.nz|gc\.ca|canada\.ca|edu|ac\.uk|who\.int|"
+    r"mayoclinic\.org|clevelandclinic\.org|hopkinsmedicine\.org|nice\.org\.uk|cochrane\.org|"
+    r"clinicaltrials\.gov|pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov|medlineplus\.gov|"
+    r"epilepsy\.com|epilepsysociety\.org\.uk|epilepsy\.org\.uk|lupus\.org|lupusuk\.org\.uk|"
+    r"nationalmssociety\.org|mssociety\.org\.uk|mstrust\.org\.uk|arthritis\.org|versusarthritis\.org|"
+    r"crohnscolitisfoundation\.org|crohnsandcolitis\.org\.uk|diabetes\.org|diabetes\.org\.uk|jdrf\.org|"
+    r"breakthrought1d\.org|asthma\.org\.uk|asthmaandlung\.org\.uk|lung\.org|heart\.org|bhf\.org\.uk|"
+    r"kidney\.org|kidneycareuk\.org|migrainetrust\.org|americanmigrainefoundation\.org|mind\.org\.uk|"
+    r"nami\.org|samaritans\.org|988lifeline\.org|rethink\.org|psoriasis\.org|papaa\.org|"
+    r"justgiving\.com|gofundme\.com|macmillan\.org\.uk|cancer\.org|cancerresearchuk\.org|"
+    r"patient\.info|healthtalk\.org|cdc\.gov|fda\.gov|ema\.europa\.eu|myabbvieassist\.com)$")
+_SHORTENER = re.compile(
+    r"(?:^|\.)(?:bit\.ly|tinyurl\.com|goo\.gl|t\.co|ow\.ly|is\.gd|buff\.ly|rebrand\.ly|cutt\.ly|"
+    r"shorturl\.at|tiny\.cc|t\.me|linktr\.ee|lnkd\.in|rb\.gy|s\.id|amzn\.to)$")
+
+_SIGNALS = {
+    "promotion": r"\b(?:discount|promo|coupon|voucher|referral|invite|affiliate)\s+(?:code|link)\b|" + after("use", "with", "enter", "use my", "with my", "enter my") + r"code\s+[a-z0-9]{3,}\b"
+                 r"|\bcode\s+[a-z]*\d+[a-z0-9]*\b|\d+\s*%\s*(?:off|discount|less|below)\b|\b(?:limited|only\s+\d+)\s+(?:spots|places|time|offer|stock)\b"
+                 r"|\b(?:spots|places)\s+left\b|\btoday\s+only\b|\b(?:free|fr33)\s+(?:masterclass|webinar|trial|shipping|delivery|giveaway|gift)\b"
+                 r"|\bgiveaway\b|\blink\s+(?:in|below|on)\s+(?:my\s+)?(?:bio|profile|comments)?|\bclick\s+(?:here|the\s+link|now|below)\b|\bclick\b"
+                 r"|\b(?:buy|order|shop|get\s+yours|sign\s+up|subscribe|book|join)\s*(?:now|today|here|online|at|via|:)|\bcheck\s+out\s+my\b"
+                 r"|\b(?:coaching|wellness|mentoring)\s+(?:program|programme|course|package)\b|\bhot\s+deal\b"
+                 r"|\b(?:book|order|buy|claim|grab|get)\s+(?:your|a)\s+(?:free\s+)?(?:\w+\s+)?(?:now|today|here|consultation|spot|place|session|sample)\b"
+                 r"|\bfree\s+samples?\b|\bjust\s+pay\s+(?:shipping|postage)\b|\bask\s+me\s+how\b"
+                 r"|\bstorefront\b|\bbest\s+price\b|\bwholesale\b|\bhalf\s+price\b|\bcheap(?:est)?\s+(?:[a-z]+\s+){0,3}?(?:online|here|now|!)"
+                 r"|\bcheap\s+\w+\s*!|\bhot\s+deal\b|\bpatreon\b|\bselling\b|" + after("for") + r"sale\b|\bpaypal\s+(?:me|accepted)\b|\bcash\s*app\b|\bvenmo\s+me\b",
+    "price": r"[$£€](?<![\w.][$£€])\s?\d[\d,.]*+(?!\s*(?:/|per|a)\s*(?:day|week|month|hour|survey))|\d+\s*(?:dollars|pounds|euros)\b",
+    "cure_claim": r"\b(?:cures?|reverses?|heals?|eliminates?)\s+(?:\w+\s+){0,2}?(?:forever|naturally|for\s+good|permanently|in\s+\d+\s+(?:days|weeks))\b"
+                  r"|\b(?:miracle|secret)\s+(?:cure|remedy|protocol)\b|\bdoctors\s+(?:don'?t|won'?t)\s+want\s+you\s+to\s+know\b",
+    "contact": r"\b(?:dm|pm|inbox|message|text|whats\s?app|telegram|wickr|signal|kik|snapchat)\s+(?:me|us|him|her)\b"
+               r"|\b(?:contact|reach)\s+(?:him|her|them|us)\b|" + after("on", "via") + r"(?:whats\s?app|telegram|wickr|kik|signal)\b"
+               r"|\b(?:whats\s?app|telegram|wickr|kik)\s*[:@+]|\bemail\s+(?:him|her|them)\b|(?<=\be-)mail\s+(?:him|her|them)\b",
+    "money": r"\b(?:earn|make|making|earning)\s+(?:up\s+to\s+)?(?:[$£€]\s?\d[\d,.]*k?|\d[\d,.]*k?\s*(?:dollars|pounds|a\s+(?:day|week|month)))"
+             r"|[$£€]\s?\d[\d,.]*k?\s*(?:/|per|a)\s*(?:day|week|month|hour|survey)\b|\bpassive\s+income\b|\bfinancial\s+freedom\b"
+             r"|" + after("be your") + r"own\s+boss\b|\bjoin\s+(?:my|our)\s+team\b|\bwork\s+from\s+home\b|\bfrom\s+(?:your|my)\s+bed\b"
+             r"|\b(?:crypto|bitcoin|btc|forex|nft|token|trading\s+signals)\b|\binvest\s+(?:with|in)\b|\d+\s*%\s+returns?\b"
+             r"|\bloans?\s+approved\b|\bbad\s+credit\b|\bcash\s+fast\b|\bgift\s+card\b|\bpaid\s+(?:survey|participants)\b|\bper\s+survey\b"
+             r"|" + after("my") + r"mentor\b|\bmlm\b|\bdistributor\b|\bopportunity\b",
+    "pill_mill": r"" + after("no", "without", "without a") + r"(?:rx|prescription|script)\b|\bovernight\s+(?:delivery|shipping)\b"
+                 r"|\bdiscreet\s+(?:shipping|packaging|delivery)\b|" + after("no") + r"questions\s+asked\b|\bshipped\s+(?:overnight|worldwide|fast)\b"
+                 r"|\bworldwide\s+shipping\b|\bshipping\s+worldwide\b|\b100\s*%\s+(?:genuine|legit|real)\b|\bgenuine\s+stock\b|" + after("the", "for") + r"menu\b|\bonline\s+pharmacy\b|\bbars\b",
+    "herbal_doctor": r"\b(?:dr\.?|doctor|priest|spell\s*caster|herbalist|native\s+doctor|baba)\s+\w+(?:\s+\w+)?\s+(?:herbal\s+\w+\s+)?"
+                     r"(?:cured|healed|cure|brought\s+back)\b|\b(?:cured|healed)\s+(?:of|my|me)\b.{0,80}\b(?:dr\.?|doctor|herbal|spell)\b",
+    "phishing": r"\b(?:verify|confirm|validate|update|reactivate)\s+(?:your\s+)?(?:[\w-]+\s+){0,2}?(?:account|login|password|identity|details)\b"
+                r"|\b(?:account|profile)\s+(?:will\s+be|has\s+been)\s+(?:deleted|closed|suspended|disabled)\b|\baccount\s+(?:has\s+been\s+)?(?:flagged|suspended|locked|compromised)\b"
+                r"|\bcongratulations\b.{0,60}\b(?:selected|won|winner)\b|\bclaim\s+(?:here|your|now)\b|\bwithin\s+24\s*h",
+}
+_SIGNAL_RULES = RuleSet([(name, alt) for name, pattern in _SIGNALS.items() for alt in alternatives(pattern)])
+_CONTROLLED = re.compile(
+    r"\b(?:oxy(?:codone|contin)?|percocet|percs|vicodin|hydrocodone|tramadol|xanax|xans|valium|diazepam|"
+    r"klonopin|clonazepam|ativan|lorazepam|adderall|ritalin|ambien|zolpidem|codeine|morphine|fentanyl|"
+    r"dilaudid|soma|phentermine|modafinil|viagra|cialis|levitra|ozempic|wegovy|mounjaro|humira|"
+    r"lyrica|gabapentin|suboxone|methadone|steroids)\b")
+_SELLING = re.compile(r"\b(?:sell\w*|buy|order|price|menu|shipped|shipping|delivery|cheap|for\s+sale|half\s+price|"
+                      r"wholesale|deal|off|stock)\b")
+_INTL_NUMBER = re.compile(r"\+\s?(?:2[0-9]{2}|[3-9]\d{1,2})[\s\d-]{7,}")
+
+_WEIGHTS = {"link": 2, "shortener": 2, "promotion": 1, "contact": 1, "money": 2, "pill_mill": 2,
+            "herbal_doctor": 3, "phishing": 2, "drugs_for_sale": 2, "intl_number": 1, "price": 1,
+            "cure_claim": 1}
+_CERTAIN = {"herbal_doctor", "phishing", "drugs_for_sale", "shortener"}
+_REASONS = {
+    "link": "link to a non-reputable site", "shortener": "link shortener",
+    "promotion": "promotional wording (codes, discounts, calls to buy)",
+    "contact": "private contact channel (DM, WhatsApp, Telegram)",
+    "money": "money scheme, recruitment or investment pitch",
+    "pill_mill": "selling medicines without a prescription",
+    "herbal_doctor": "'herbal doctor' cure scam", "phishing": "phishing or fake prize",
+    "drugs_for_sale": "drugs offered for sale", "intl_number": "international contact number",
+    "price": "a price", "cure_claim": "miracle-cure claim",
+}
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _links(text, low):
+    """(start, end, host) of each link-looking thing in text (`low`: the same text before leetspeak
+    was undone, same length, where an "@" is still an "@")."""
+    found = [(m.start(), m.end()) for m in _SCHEME.finditer(text)]
+    for m in _TLD.finditer(text):
+        if found and found[-1][0] <= m.start() < found[-1][1]:
+            found[-1] = (found[-1][0], max(found[-1][1], m.end()))
+            continue
+        left = _HOST_LEFT.search(text, max(0, m.start() - 100), m.start())
+        if left:
+            found.append((left.start(), m.end()))
+    found.sort()
+    out = []
+    for start, end in found:
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    emails = [(m.start(), m.end()) for m in _EMAIL.finditer(low)]
+    for start, end in out:
+        # An email address is a contact detail (phi when it is a person's), not a link to a site.
+        if any(e_start <= start < e_end for e_start, e_end in emails):
+            continue
+        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", text[start:end]).split("/")[0].rstrip(".,!?")
+        yield start, end, host
+
+
+def check(doc):
+    text = doc.leet
+    signals, spans = {}, []
+    for start, end, host in _links(text, doc.low):
+        if _REPUTABLE.search(host):
+            continue
+        kind = "shortener" if _SHORTENER.search(host) else "link"
+        signals[kind] = signals.get(kind, 0) + 1
+        spans.append(Span(*doc.raw_span(start, end), "link"))
+    for _, _, name in doc.scan(_SIGNAL_RULES, "leet"):
+        signals[name] = signals.get(name, 0) + 1
+    if not signals:
+        return EMPTY
+    if signals.get("promotion") or signals.get("pill_mill") or signals.get("contact"):
+        if _CONTROLLED.search(text) or (signals.get("pill_mill") and drugs.find(text)):
+            if signals.get("pill_mill") or _SELLING.search(text):
+                signals["drugs_for_sale"] = 1
+    if _INTL_NUMBER.search(text) and (signals.get("contact") or signals.get("herbal_doctor")):
+        signals["intl_number"] = 1
+    score = sum(_WEIGHTS.get(k, 1) * min(n, 3) for k, n in signals.items())
+    kinds = set(signals)
+    if score < 3 or kinds <= {"link"}:
+        return EMPTY
+    actions = ("hold", "reject_if_new") if (kinds & _CERTAIN or score >= 5) else ("hold",)
+    reasons = tuple(_REASONS[k] for k in _WEIGHTS if k in signals)
+    return FilterVerdict(NAME, (NAME,), actions, tuple(spans), reasons)

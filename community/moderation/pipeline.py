@@ -1,0 +1,249 @@
+"""The moderation pipeline: judge a post with the filters and apply the merged decision in one
+transaction. Runs in the worker (`moderation.moderate_post`); the composer's synchronous check
+is `precheck`. Idempotent: the same text is never judged twice."""
+import hashlib
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..accounts.models import User
+from ..extensions import db
+from ..markdown import render
+from ..models_base import utcnow
+from ..forums import search
+from ..forums.models import Community, Post, PostRevision, Thread
+from . import alerts, filters
+from .models import PRIORITY, ReviewItem, Verdict
+
+# Notice kinds the pipeline owns (recomputed on every run); the others are shown to everyone
+# who can see the post, these two only to its author.
+AUTHOR_ONLY_NOTICES = ("crisis_resources", "redacted")
+PIPELINE_NOTICES = ("consult_reminder",) + AUTHOR_ONLY_NOTICES
+REDACTED = "[removed]"
+SPAN_WORDS = {
+    "phone": "a phone number", "email": "an email address", "address": "a street address",
+    "id_number": "an ID or record number", "name": "a name", "postcode": "a postcode", "url": "a personal link",
+}
+
+
+def text_hash(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def regions_of(community):
+    return tuple(r.strip().upper() for r in (community.phone_regions or "").split(",") if r.strip()) or ("US",)
+
+
+def crisis_notice(locale):
+    resources = current_app.config["CRISIS_RESOURCES"]
+    lines = resources.get(locale) or resources.get((locale or "").split("-")[0]) or resources["en"]
+    return {"kind": "crisis_resources", "text": " ".join(lines)}
+
+
+def notices_for(post, viewer_id, is_moderator=False):
+    """The notices a reader may see: the author-only kinds go to the author (and moderators)."""
+    if viewer_id == post.author_id or is_moderator:
+        return list(post.notices or ())
+    return [n for n in post.notices or () if n["kind"] not in AUTHOR_ONLY_NOTICES]
+
+
+def precheck(text, community):
+    """The composer's synchronous check (crisis and identifiers only): what to tell the author now."""
+    return filters.quick_check(text, regions=regions_of(community))
+
+
+def phi_spans(decision):
+    return [s for v in decision.verdicts if v.filter == "phi" for s in v.spans]
+
+
+def describe(spans):
+    words = []
+    for span in spans:
+        word = SPAN_WORDS.get(span.kind, "a personal detail")
+        if word not in words:
+            words.append(word)
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else (words[0] if words else "")
+
+
+def remove_identifiers(text, community):
+    """The composer's "remove and post": the identifiers found, replaced."""
+    spans = phi_spans(precheck(text, community))
+    return filters.redact(text, spans) if spans else text
+
+
+def _rewrite(text, decision):
+    """Redact identifiers and censor strong profanity in one pass over the judged text."""
+    edits = [(s.start, s.end, REDACTED) for s in phi_spans(decision)]
+    if "censor" in decision.actions:
+        edits += [(s.start, s.end, text[s.start] + "***") for v in decision.verdicts if v.filter == "abuse"
+                  for s in v.spans if s.kind == "profanity" and s.end > s.start]
+    out, at = [], 0
+    for start, end, replacement in sorted(edits):
+        if start < at:  # overlapping: the earlier edit already covers it
+            continue
+        out.append(text[at:start])
+        out.append(replacement)
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _judge(text, regions):
+    return filters.run_filters(text, regions=regions) if text.strip() else None
+
+
+def moderate_post(post_id):
+    """Judge a post and apply the decision. Returns the post (or None if there is none)."""
+    post = db.session.scalar(sa.select(Post).where(Post.id == post_id).with_for_update())
+    if post is None or post.state in ("deleted", "rejected"):
+        db.session.rollback()
+        return None
+    if post.moderation_status == "done" and post.moderated_hash == text_hash(post.body):
+        db.session.rollback()
+        return post
+    thread = db.session.get(Thread, post.thread_id)
+    community = db.session.get(Community, thread.community_id)
+    author = db.session.get(User, post.author_id)
+    regions = regions_of(community)
+    judged = post.body
+    judged_hash = text_hash(judged)
+    decision = _judge(judged, regions)
+    title_decision = _judge(thread.title, regions) if post.number == 1 else None
+    decisions = [d for d in (decision, title_decision) if d]
+    labels = sorted({label for d in decisions for label in d.labels})
+    actions = set().union(*(d.actions for d in decisions)) if decisions else set()
+    verdicts = [v for d in decisions for v in d.verdicts]
+    # Spans shown to moderators are offsets into the body; the title's are not kept.
+    body_verdicts = decision.verdicts if decision else ()
+    tagged = [(v, "") for v in body_verdicts] + [(v, " (title)") for v in (title_decision.verdicts if title_decision else ())]
+    for verdict, where in tagged:
+        if verdict.labels or verdict.actions:
+            db.session.add(Verdict(
+                post_id=post.id, text_hash=judged_hash, filter=verdict.filter + where, labels=list(verdict.labels),
+                actions=sorted(verdict.actions), reasons=list(verdict.reasons),
+                spans=[[s.start, s.end, s.kind] for s in verdict.spans],
+            ))
+    crisis = "crisis" in labels
+    found_phi = phi_spans(decision) if decision else []
+    title_phi = phi_spans(title_decision) if title_decision else []
+
+    # Identifiers and profanity leave every stored public version: body, title and history.
+    if decision and (found_phi or "censor" in decision.actions):
+        post.body = _rewrite(judged, decision)
+        post.body_html = render(post.body)
+    if title_decision and (title_phi or "censor" in title_decision.actions):
+        thread.title = _rewrite(thread.title, title_decision)[:200]
+    # Every run, not only when the current text had some: an edit made before the previous run
+    # finished can have put unredacted text into the history.
+    for revision in db.session.scalars(sa.select(PostRevision).where(PostRevision.post_id == post.id)):
+        found = phi_spans(precheck(revision.body, community))
+        if found:
+            revision.body = filters.redact(revision.body, found)
+            revision.body_html = render(revision.body)
+
+    notices = [n for n in post.notices or () if n["kind"] not in PIPELINE_NOTICES]
+    if "notice:consult_reminder" in actions:
+        notices.append({"kind": "consult_reminder", "text": filters.CONSULT_NOTICE})
+    if crisis:
+        notices.append(crisis_notice(community.locale))
+    if found_phi or title_phi:
+        notices.append({"kind": "redacted", "text": (
+            f"We removed {describe(found_phi + title_phi)} from your post to protect your privacy. "
+            "Only the moderators can see what was there, until they have reviewed it.")})
+
+    # Trust: a new member's first posts wait for approval (DESIGN.md), except a crisis post: it is
+    # limited to members and the moderators are alerted instead. Crisis is never rejected.
+    first_posts = author.approved_posts < 2 and not crisis
+    reject = "reject_if_new" in actions and author.is_new and author.approved_posts == 0 and not crisis
+    hold = "hold" in actions or (post.state == "pending" and first_posts)
+    reasons = [r for v in verdicts if v.labels for r in v.reasons]
+    if post.state == "pending" and first_posts and "hold" not in actions:
+        reasons.append("First posts from a new member wait for approval.")
+
+    if crisis:
+        post.members_only = True
+        if post.number == 1:
+            thread.members_only = True
+        item = _review_item(post, community, "crisis", judged_hash, [r for v in verdicts if v.filter == "crisis" for r in v.reasons],
+                            body_verdicts, original=None, urgent="escalate_now" in actions)
+        if item is not None:
+            db.session.flush()
+            alerts.raise_alert(item, community)
+    if reject:
+        post.state = "rejected"
+        author.silenced_at = utcnow()
+    elif hold and post.state in ("pending", "published"):
+        if post.state == "published":
+            search.remove(post.id)
+            _unpublish_counts(post, thread, community)
+        post.state = "held"
+        if post.number == 1:
+            thread.state = "held"
+    if not reject and (hold or found_phi or title_phi):
+        _review_item(post, community, "held" if post.state == "held" else "phi", judged_hash, reasons, body_verdicts,
+                     original=judged if (found_phi or title_phi) else None)
+
+    post.labels = labels
+    post.notices = notices
+    post.moderation_status = "done"
+    post.moderated_hash = text_hash(post.body)
+    if post.state == "pending":
+        _publish(post, thread, community)
+    elif post.state == "published":
+        search.index(post.id, thread.title if post.number == 1 else "", post.body_html)
+    db.session.commit()
+    return post
+
+
+def _review_item(post, community, kind, judged_hash, reasons, verdicts, original, urgent=False):
+    exists = db.session.scalar(sa.select(ReviewItem.id).where(
+        ReviewItem.post_id == post.id, ReviewItem.kind == kind, ReviewItem.text_hash == judged_hash))
+    if exists:
+        return None
+    if kind != "crisis":
+        # An edit supersedes the review of the text it replaced (and that text's original).
+        for older in db.session.scalars(sa.select(ReviewItem).where(
+                ReviewItem.post_id == post.id, ReviewItem.kind != "crisis", ReviewItem.status == "open")):
+            older.status, older.outcome, older.original_body, older.closed_at = "closed", "superseded", None, utcnow()
+    item = ReviewItem(
+        post_id=post.id, community_id=community.id, kind=kind, priority=PRIORITY[kind], text_hash=judged_hash,
+        reasons=reasons or ["Checked by the filters."], urgent=urgent, original_body=original,
+        spans=[[s.start, s.end, s.kind] for v in verdicts if (v.filter == "crisis") == (kind == "crisis") and v.labels
+               for s in v.spans],
+    )
+    db.session.add(item)
+    return item
+
+
+def _publish(post, thread, community):
+    """A pending post goes live: counters, the author's trust and the search index follow."""
+    post.state = "published"
+    if post.number == 1:
+        thread.state = "published"
+        community.thread_count = Community.thread_count + 1
+    else:
+        thread.reply_count = Thread.reply_count + 1
+    thread.last_activity_at = utcnow()
+    db.session.execute(sa.update(User).where(User.id == post.author_id).values(approved_posts=User.approved_posts + 1))
+    db.session.flush()
+    search.index(post.id, thread.title if post.number == 1 else "", post.body_html)
+
+
+def _unpublish_counts(post, thread, community):
+    if post.number == 1:
+        community.thread_count = Community.thread_count - 1
+    else:
+        thread.reply_count = Thread.reply_count - 1
+
+
+def approve(post):
+    """A moderator approves a held post (the review queue calls this)."""
+    thread = db.session.get(Thread, post.thread_id)
+    community = db.session.get(Community, thread.community_id)
+    post.state = "pending"
+    _publish(post, thread, community)
+
+
+def forget_originals(post_id):
+    """The author deleted the post: the unredacted text goes with it."""
+    db.session.execute(sa.update(ReviewItem).where(ReviewItem.post_id == post_id).values(original_body=None))

@@ -1,0 +1,245 @@
+"""The pure moderation filters (community.moderation.filters) and the classify CLI."""
+import json
+from pathlib import Path
+
+import pytest
+
+from community.moderation.filters import (
+    CONSULT_NOTICE, Decision, Span, censor, quick_check, redact, run_filters,
+)
+
+HERE = Path(__file__).resolve()
+SHARED_SET = HERE.parents[2].parent / "shared/data/moderation_dev.jsonl"
+OWN_SET = HERE.parents[1] / "moderation/cases.jsonl"
+LABELS = ("consult_reminder", "phi", "crisis", "spam", "abuse")
+
+
+def labels(text):
+    return set(run_filters(text).labels)
+
+
+# --- consult_reminder: negation, actor scope, modality ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I stopped my insulin last week and feel fine.",
+    "you should double your prednisone when you flare",
+    "Thinking of coming off my sertraline on my own this month.",
+    "Has anyone skipped their Humira for a holiday?",
+    "My doctor doubled my prednisone, so you should double yours too.",
+])
+def test_reminder_for_advice_and_self_directed_changes(text):
+    assert "consult_reminder" in labels(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I would never stop my insulin, I've seen what DKA does.",
+    "Please don't stop your seizure meds without your neuro.",
+    "My GP told me to stop ibuprofen because of my kidneys.",
+    "My rheumatologist switched me from Humira to Rinvoq.",
+    "Should I ask my doctor about lowering my prednisone?",
+    "I stopped my meds once and ended up in hospital. Don't do it.",
+    "Metformin 500mg twice a day as prescribed, A1c 7.2.",
+    "FDA just approved a new oral drug for UC.",
+])
+def test_no_reminder_for_clinician_directed_negated_or_mentions(text):
+    assert "consult_reminder" not in labels(text)
+
+
+def test_notice_text():
+    assert CONSULT_NOTICE == "Talk with your clinician before changing any medication or lifestyle habit"
+    decision = run_filters("Ditch the metformin and take cinnamon instead.")
+    assert "notice:consult_reminder" in decision.actions
+
+
+# --- crisis: idioms, recovery, third parties ----------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "This flare is killing me.",
+    "I could kill for a nap right now.",
+    "Dying to try the new cafe near the clinic!",
+    "Twelve years ago I attempted suicide. Today I have a life I love.",
+    "Suicidal thoughts are a listed side effect of Keppra, watch for mood changes.",
+    "My brother died by suicide five years ago today.",
+])
+def test_no_crisis_for_idioms_recovery_information_and_grief(text):
+    assert "crisis" not in labels(text)
+
+
+def test_crisis_actions_by_tier():
+    passive = run_filters("Some nights I hope I won't wake up.")
+    assert "crisis" in passive.labels
+    assert {"crisis_resources", "limit_members", "alert"} <= passive.actions
+    assert "escalate_now" not in passive.actions
+    method = run_filters("How many of my propranolol would it take? I'm done.")
+    assert {"escalate_now", "hold"} <= method.actions
+    third = run_filters("My husband says he is going to kill himself tonight.")
+    assert "escalate_now" in third.actions
+
+
+# --- phi: phone numbers against lab values, doses and years --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "A1c 7.2, on metformin 500mg twice a day since 2016.",
+    "BP 142/91 this morning, 128/84 tonight.",
+    "Platelets 145,000 and WBC 3,200 at the last check.",
+    "Echo 1 was 2/1/23, echo 2 was 2/5/24.",
+    "If you're struggling call Samaritans on 116 123 or text 988.",
+    "The MS Society helpline is 0808 800 8000, open weekdays.",
+    "My rheumatologist is Dr. Sarah Whitman, she's brilliant.",
+])
+def test_numbers_helplines_and_clinicians_are_not_phi(text):
+    assert "phi" not in labels(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Text me on 07700 900123 if you want to meet up for the Crohn's walk.",
+    "You can reach me at 1-604-555-0193, I'd love to start an epilepsy group.",
+    "email me at kerri [dot] fibro [at] example [dot] com",
+    "My name is Rebecca Lindqvist and I was diagnosed with MS last spring.",
+])
+def test_identifiers_are_phi(text):
+    assert "phi" in labels(text)
+
+
+def test_third_party_and_id_numbers_are_held():
+    assert "hold" in run_filters("My sister Joanna Pike is in hospital with a lupus flare.").actions
+    assert "hold" in run_filters("My MRN is 004517762, how do I see my records?").actions
+    assert run_filters("Text me on 07700 900123, I have Crohn's too.").actions == {"redact"}
+
+
+def test_contact_details_in_spam_are_spam_not_phi():
+    decision = run_filters("Dr Ayo cured my sister's sickle cell with herbs, WhatsApp him on +234 809 555 0111")
+    assert "spam" in decision.labels and "phi" not in decision.labels
+
+
+# --- redact and censor keep the original offsets -------------------------------------------
+
+def test_redact_replaces_identifier_spans_of_the_original_text():
+    text = "Stra\u00dfe caf\u00e9 \ufb01ne \U0001f937\u200d\u2640\ufe0f, call me on 07700 900123 or jo@example.org."
+    decision = run_filters(text)
+    spans = [s for v in decision.verdicts for s in v.spans]
+    assert {"phone", "email"} <= {s.kind for s in spans}
+    assert redact(text, spans) == (
+        "Stra\u00dfe caf\u00e9 \ufb01ne \U0001f937\u200d\u2640\ufe0f, call me on [removed] or [removed].")
+
+
+def test_redact_merges_overlaps_and_ignores_other_kinds():
+    text = "0123456789"
+    spans = [Span(1, 4, "phone"), Span(3, 6, "email"), Span(7, 9, "drug")]
+    assert redact(text, spans) == "0[removed]6789"
+
+
+def test_censor_profanity_spans_only():
+    text = "This sh1t is exhausting, f u c k this flare."
+    spans = [s for v in run_filters(text).verdicts for s in v.spans]
+    assert censor(text, spans) == "This s*** is exhausting, f*** this flare."
+    assert "censor" in run_filters(text).actions
+
+
+def test_mild_words_anatomy_and_scunthorpe_are_not_abuse():
+    for text in ("Damn, what the hell, crap day.", "Anal fissure and rectal bleeding again.",
+                 "Moved to Scunthorpe last year.", "Bloody stool, calling the IBD nurse."):
+        assert "abuse" not in labels(text), text
+
+
+# --- run_filters and quick_check -----------------------------------------------------------
+
+def test_quick_check_runs_only_crisis_and_phi():
+    decision = quick_check("Cheap Xanax no prescription, DM me. Text me on 07700 900123.")
+    assert [v.filter for v in decision.verdicts] == ["crisis", "phi"]
+    assert decision.labels == ("phi",)
+
+
+def test_crisis_removes_reject_if_new():
+    spam_only = run_filters("Buy oxycodone online, no prescription, discreet shipping. Telegram @medsplug")
+    assert "reject_if_new" in spam_only.actions
+    both = run_filters("Buy oxycodone online, no prescription, discreet shipping. Telegram @medsplug. "
+                       "I'm going to take all of them tonight.")
+    assert {"spam", "crisis"} <= set(both.labels)
+    assert "reject_if_new" not in both.actions
+
+
+def test_decision_shape():
+    decision = run_filters("")
+    assert isinstance(decision, Decision)
+    assert decision.labels == () and decision.actions == frozenset()
+    assert [v.filter for v in decision.verdicts] == ["crisis", "spam", "phi", "abuse", "consult_reminder"]
+
+
+# --- the issue's targets on the shared set and on ours -------------------------------------
+
+def _scores(path):
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    counts = {label: [0, 0, 0] for label in LABELS}      # tp, fp, fn
+    for row in rows:
+        predicted, gold = set(run_filters(row["text"]).labels), set(row["labels"])
+        for label in LABELS:
+            if label in predicted and label in gold:
+                counts[label][0] += 1
+            elif label in predicted:
+                counts[label][1] += 1
+            elif label in gold:
+                counts[label][2] += 1
+    scores = {}
+    for label, (tp, fp, fn) in counts.items():
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        scores[label] = (precision, recall, f1)
+    return scores
+
+
+@pytest.mark.parametrize("path", [SHARED_SET, OWN_SET], ids=["shared", "own"])
+def test_quality_targets(path):
+    if not path.exists():
+        pytest.fail(f"labelled set missing: {path}")
+    scores = _scores(path)
+    assert scores["crisis"][1] >= 0.95, scores
+    for label in ("consult_reminder", "phi", "spam", "abuse"):
+        assert scores[label][2] >= 0.85, (label, scores)
+
+
+def test_own_cases_cover_the_brief():
+    rows = [json.loads(line) for line in OWN_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 300
+    count = {label: sum(label in r["labels"] for r in rows) for label in LABELS}
+    assert count["consult_reminder"] >= 60 and count["phi"] >= 40 and count["crisis"] >= 40
+    assert count["spam"] >= 25 and count["abuse"] >= 25
+    assert sum(not r["labels"] for r in rows) >= 120
+    assert all(r["id"].startswith("own-") for r in rows)
+
+
+# --- the classify CLI ------------------------------------------------------------------------
+
+def test_classify_cli(tmp_path, monkeypatch):
+    from community import create_app
+    from community.config import celery_config
+
+    monkeypatch.setenv("COMMUNITY_INSTANCE_PATH", str(tmp_path / "instance"))
+    celery = celery_config(None)
+    celery.update({"broker_url": "memory://localhost/", "task_always_eager": True})
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "test", "CELERY": celery, "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}",
+    })
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text("\n".join(json.dumps(p) for p in [
+        {"id": "a", "text": "I stopped my metformin and just use cinnamon now."},
+        {"id": "b", "text": "I want to die. That's it."},
+        {"id": "c", "text": "Infusion day, bring on the snacks."},
+    ]) + "\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["moderation", "classify", str(posts)])
+    assert result.exit_code == 0, result.output
+    out = {row["id"]: row for row in map(json.loads, result.output.splitlines())}
+    assert out["a"]["labels"] == ["consult_reminder"]
+    assert out["a"]["notices"] == [{"kind": "consult_reminder", "text": CONSULT_NOTICE}]
+    assert out["b"]["labels"] == ["crisis"]
+    assert [n["kind"] for n in out["b"]["notices"]] == ["crisis_resources"]
+    assert "988" in out["b"]["notices"][0]["text"]
+    assert out["c"] == {"id": "c", "labels": [], "notices": []}
+
+
+def test_an_email_address_is_a_contact_detail_not_a_link_to_a_site():
+    # Leetspeak undoing turns "@" into "a": the address must not then read as a spam domain.
+    decision = run_filters("Text me on 07700 900123 or write to maple.walker@gmail.com if you want to talk.")
+    assert decision.labels == ("phi",)
