@@ -130,17 +130,19 @@ def _templates(app):
     from .moderation.pipeline import AUTHOR_ONLY_NOTICES
 
     app.jinja_env.filters["html"] = safe
-    hashes = {}
+    urls = {}
 
     @app.template_global()
     def asset_url(filename):
-        """A static URL with a content hash, so a changed file is fetched again at once."""
-        if filename not in hashes:
+        """A static URL with a content hash, so a changed file is fetched again at once (built
+        once per file and mount point: every page asks for the same two)."""
+        key = (request.script_root, filename)
+        if key not in urls:
             import hashlib
 
             with open(os.path.join(app.static_folder, filename), "rb") as f:
-                hashes[filename] = hashlib.sha256(f.read()).hexdigest()[:12]
-        return url_for("static", filename=filename, v=hashes[filename])
+                urls[key] = url_for("static", filename=filename, v=hashlib.sha256(f.read()).hexdigest()[:12])
+        return urls[key]
     app.jinja_env.globals["REACTIONS"] = REACTIONS
     app.jinja_env.globals["AUTHOR_ONLY_NOTICES"] = AUTHOR_ONLY_NOTICES
     app.jinja_env.trim_blocks = True
