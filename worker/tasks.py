@@ -2,6 +2,7 @@
 from smtplib import SMTPException
 
 from celery import shared_task
+from celery.signals import worker_init
 
 RETRY = dict(
     autoretry_for=(ConnectionError, TimeoutError, OSError, SMTPException),
@@ -42,3 +43,12 @@ def requeue_stale_pending():
     from community.forums.maintenance import requeue_stale_pending as sweep
 
     return sweep()
+
+
+@worker_init.connect
+def _warm_filters(**_):
+    # The filters' lexicons take about a second to load: pay it when the worker starts (prefork
+    # children inherit it), not inside the first post's moderation.
+    from community.moderation.filters import warm
+
+    warm()

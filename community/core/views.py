@@ -11,7 +11,7 @@ bp = Blueprint("core", __name__)
 
 @bp.route("/")
 def home():
-    recent = forums.recent_threads(g.viewer, limit=8, keys_only=True)
+    recent = forums.recent_thread_keys(g.viewer, limit=8)
     recent_items = fragments.render_items("core/_recent_item.html", recent, forums.threads_by_id, root=request.script_root)
     communities = {row.id: row for row in forums.community_rows(g.viewer)}
     # Keyed by everything an item shows, so a changed count is never served stale.

@@ -269,16 +269,19 @@ def _first_page_keys(viewer):
     return sa.select(both).order_by(both.c.pinned.desc(), both.c.last_activity_at.desc(), both.c.id.desc())
 
 
-def recent_threads(viewer, limit=10, keys_only=False):
-    columns = (Thread.id, Thread.version) if keys_only else (Thread,)
-    stmt = (
-        sa.select(*columns).join(Community, Community.id == Thread.community_id)
+@lru_cache(maxsize=2048)
+def _recent_keys(viewer):
+    # The home page's list, built once per distinct viewer (see _first_page_keys).
+    return (
+        sa.select(Thread.id, Thread.version).join(Community, Community.id == Thread.community_id)
         .where(visible_threads(viewer), Thread.state == "published")
-        .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(sa.bindparam("limit"))
     )
-    if keys_only:
-        return db.session.execute(stmt).all()
-    return db.session.scalars(stmt.options(*_listing_options())).all()
+
+
+def recent_thread_keys(viewer, limit=10):
+    """(id, version) of the newest published threads this viewer may see (render with threads_by_id)."""
+    return db.session.execute(_recent_keys(viewer), {"limit": limit}).all()
 
 
 def threads_by_id(ids):
