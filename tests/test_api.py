@@ -2,7 +2,6 @@
 from datetime import timedelta
 
 import pyotp
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 

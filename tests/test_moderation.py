@@ -11,8 +11,7 @@ import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.extensions import db
-from community.forums import services as forums
-from community.forums.models import Community, Post, PostRevision, Thread
+from community.forums.models import Community, Post, PostRevision
 from community.models_base import utcnow
 from community.moderation import alerts, pipeline
 from community.moderation.filters import CONSULT_NOTICE

@@ -11,7 +11,7 @@ from community.core.models import Outbox
 from community.extensions import db
 from community.forums.models import Community, Post, Thread
 from tests.conftest import REDIS_URL, count, free_port, require
-from tests.helpers import create_community, create_user, login, start_thread
+from tests.helpers import create_community, create_user, login
 
 
 @pytest.fixture

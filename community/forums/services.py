@@ -20,7 +20,7 @@ from .models import (
     POSTS_PER_PAGE, REACTIONS, VISIBILITIES, Bookmark, Community, Ignore, Membership, Moderator, Post,
     PostRevision, Reaction, Thread,
 )
-from .visibility import can_read_community, can_see_post, readable_communities, visible_posts, visible_threads
+from .visibility import can_read_community, can_see_post, visible_posts, visible_threads
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
