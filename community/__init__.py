@@ -64,12 +64,14 @@ def create_app(test_config=None):
     from .core.views import bp as core_bp
     from .forums.views import bp as forums_bp
     from .moderation.views import bp as moderation_bp
+    from .moderation.views import member_bp as standing_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(standing_bp)
 
     from . import api
 

@@ -120,6 +120,8 @@ def load(app, test_config=None):
         # An unacknowledged crisis alert goes to the admins after this, and is repeated this often.
         CRISIS_ESCALATE_MINUTES=30,
         CRISIS_REPEAT_MINUTES=30,
+        # Weighted flags (new 0.5, member 1, trusted 2) that hide a post until a moderator decides.
+        FLAG_HIDE_THRESHOLD=3,
     )
     app.config.from_prefixed_env("COMMUNITY")
     if test_config:

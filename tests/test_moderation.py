@@ -278,7 +278,8 @@ def test_crisis_with_method_details_is_held_but_never_rejected(app, world):
     mod = client_for(app, world.mod)
     with app.app_context():
         held = db.session.scalars(sa.select(ReviewItem).where(ReviewItem.post_id == post_id, ReviewItem.kind == "held")).one()
-    assert mod.post(f"/moderation/items/{held.id}/reject", data={"reason": "method details"}).status_code == 302
+    refused = mod.post(f"/moderation/items/{held.id}/reject", data={"reason": "method details"})
+    assert refused.status_code == 422 and "never rejected" in refused.get_data(as_text=True)
     assert load(app, post_id).state == "held"
 
 

@@ -158,6 +158,10 @@ def _read_token(salt, token, max_age, secret_of):
     return user
 
 
+def site_url(path):
+    return current_app.config["SITE_URL"].rstrip("/") + path
+
+
 def _external(endpoint, **values):
     base = current_app.config["SITE_URL"].rstrip("/")
     with current_app.test_request_context():

@@ -80,6 +80,8 @@ class Thread(db.Model):
     members_only: Mapped[bool] = mapped_column(default=False)
     pinned: Mapped[bool] = mapped_column(default=False)
     locked: Mapped[bool] = mapped_column(default=False)
+    # A duplicate merged into another thread: its posts moved there, and its URL redirects.
+    merged_into_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("threads.id", ondelete="SET NULL"))
     reply_count: Mapped[int] = mapped_column(default=0)
     last_post_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -113,6 +115,8 @@ class Post(db.Model):
     edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     # Hash of the body as the moderation pipeline left it: a second run on the same text does nothing.
     moderated_hash: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    # Notice kinds a moderator removed (with a logged reason); the pipeline does not put them back.
+    suppressed_notices: Mapped[list] = mapped_column(sa.JSON, default=list)
     # Bumped by every UPDATE (see _bump_version): rendered posts are cached under (id, version).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..markdown import render
 from ..models_base import MAX_ID, utcnow
 from ..moderation import pipeline
+from ..moderation import rules as watch_rules
 from . import search
 from .models import (
     POSTS_PER_PAGE, REACTIONS, VISIBILITIES, Bookmark, Community, Ignore, Membership, Moderator, Post,
@@ -299,6 +300,10 @@ def get_thread(viewer, thread_id):
     return thread
 
 
+def merged_into(thread_id):
+    return db.session.scalar(sa.select(Thread.merged_into_id).where(Thread.id == thread_id))
+
+
 @lru_cache(maxsize=2048)
 def _thread_statement(viewer):
     # The community comes from the query's own join, without its rules text (not shown here).
@@ -393,8 +398,14 @@ def check_can_post(user_id, community_id):
         raise Forbidden("Log in to post.")
     if not user.email_verified:
         raise Forbidden("Please confirm your email address before posting. Check your inbox for the link.")
-    if user.silenced_at is not None:
-        raise Forbidden("Your account cannot post for now. If you think this is a mistake, contact the site admins.")
+    from ..moderation.tools import active_sanction
+
+    held_back = active_sanction(user_id, community_id)
+    if user.silenced_at is not None or held_back is not None:
+        until = f" until {held_back.ends_at:%d %B %Y, %H:%M} UTC" if held_back is not None and held_back.ends_at else ""
+        what = "suspended" if held_back is not None and held_back.kind == "suspend" else "silenced here"
+        raise Forbidden(f"Your account is {what}{until}, so it cannot post. Your standing page "
+                        "(/account/standing) says why, and lets you appeal once.")
     member = db.session.scalar(
         sa.select(Membership.id).where(Membership.user_id == user_id, Membership.community_id == community_id)
     )
@@ -410,6 +421,14 @@ def _body_problem(body):
     if len(body) > BODY_MAX:
         return f"Posts can be at most {BODY_MAX:,} characters (this one has {len(body):,})."
     return None
+
+
+def _refuse_blocked(community_id, text):
+    """An enforced block rule refuses the post in the composer, saying why; nothing is saved."""
+    rule = watch_rules.blocking(community_id, text)
+    if rule is not None:
+        message = watch_rules.block_message(rule)
+        raise ValidationFailed(message, {"body": message})
 
 
 def _new_post(thread, author_id, body, screened=""):
@@ -456,6 +475,7 @@ def create_thread(user_id, community_id, title, body):
     if community is None:
         raise NotFound("No such community.")
     check_can_post(user_id, community_id)
+    _refuse_blocked(community_id, f"{title}\n\n{body}")
     thread = Thread(community_id=community_id, author_id=user_id, title=title)
     db.session.add(thread)
     db.session.flush()
@@ -474,6 +494,7 @@ def reply(user_id, thread_id, body):
     check_can_post(user_id, thread.community_id)
     if thread.locked:
         raise Forbidden("This thread is locked; replies are closed.")
+    _refuse_blocked(thread.community_id, body)
     post = _new_post(thread, user_id, body.strip())
     db.session.commit()
     return post
@@ -518,11 +539,14 @@ def edit_post(viewer, post_id, body):
     body = body.strip()
     if body == post.body:
         return post
+    _refuse_blocked(thread.community_id, body)
     db.session.add(PostRevision(post_id=post.id, body=post.body, body_html=post.body_html, created_at=post.edited_at or post.created_at))
     post.body = body
     post.body_html = render(body)
     post.edited_at = utcnow()
     post.moderation_status = "pending"
+    # New words, a new judgement: notices a moderator removed from the old text may apply again.
+    post.suppressed_notices = []
     _screen_for_crisis(post, thread, body)
     dispatch.enqueue("moderation.moderate_post", post.id)
     db.session.commit()

@@ -4,13 +4,14 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from ..accounts.forms import EmptyForm
-from ..errors import Forbidden, ValidationFailed
+from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import limiter
 from ..views_util import apply_errors
 from . import fragments, services
 from .forms import EditForm, ReplyForm, ThreadForm
 from .models import REACTIONS
 from ..moderation import filters, pipeline
+from ..moderation import services as moderation_services
 from .visibility import can_read_community
 
 bp = Blueprint("forums", __name__)
@@ -97,7 +98,14 @@ def new_thread(slug):
 
 @bp.route("/t/<int:thread_id>")
 def thread(thread_id):
-    thread = services.get_thread(g.viewer, thread_id)
+    try:
+        thread = services.get_thread(g.viewer, thread_id)
+    except NotFound:
+        # A duplicate merged into another thread: its old links lead there.
+        merged_into = services.merged_into(thread_id)
+        if merged_into is None:
+            raise
+        return redirect(url_for("forums.thread", thread_id=merged_into), 301)
     page = request.args.get("page", 1, type=int)
     pages = services.page_count(thread)
     if page < 1 or page > pages:
@@ -116,7 +124,8 @@ def _render_thread(thread, page, pages, form):
     moderator_ids = {row.author_id for row in rows if row.by_moderator}
     context = _thread_context(thread, [row.id for row in rows], page, pages, form, moderator_ids)
     posts_html = fragments.render_posts(rows, services.posts_by_id, context)
-    return render_template("forums/thread.html", posts_html=posts_html, **context)
+    move_targets = moderation_services.moderated_communities(g.viewer) if context["is_moderator"] else ()
+    return render_template("forums/thread.html", posts_html=posts_html, move_targets=move_targets, **context)
 
 
 def _identifiers_removed(form, community):

@@ -60,6 +60,21 @@ def raise_alert(item, community):
     item.alert_count = 1
 
 
+RULE_SUBJECT = "Patient Commons: a post needs a moderator"
+
+
+def rule_alert(item, community):
+    """An escalate rule matched: the community's moderators (the admins when it has none)."""
+    users = _moderators(community.id) or _admins()
+    link = current_app.config["SITE_URL"].rstrip("/") + f"/moderation/items/{item.id}"
+    for user in users:
+        accounts.queue_mail(user.email, RULE_SUBJECT, (
+            f"Hello {user.username},\n\nA post matched a rule that asks for a moderator at once.\n\n"
+            f"Please open it:\n{link}\n"))
+    item.last_alerted_at = utcnow()
+    item.alert_count = 1
+
+
 def acknowledge(item, user_id):
     if item.acknowledged_at is None:
         item.acknowledged_at = utcnow()

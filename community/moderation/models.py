@@ -8,8 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
 
-# Queue order: crisis alerts first, then held posts, then identifier reviews.
-PRIORITY = {"crisis": 0, "held": 1, "phi": 2}
+# Queue order: crisis alerts and escalations first, then flagged and held posts, then identifier reviews.
+PRIORITY = {"crisis": 0, "escalated": 0, "flagged": 1, "held": 1, "phi": 2}
+KIND_NAMES = {"crisis": "Crisis alert", "escalated": "Escalated by a rule", "flagged": "Flagged by members",
+              "held": "Held post", "phi": "Identifiers removed"}
 
 
 class Verdict(db.Model):
@@ -57,4 +59,134 @@ class ReviewItem(db.Model):
     closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     closed_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     outcome: Mapped[str] = mapped_column(sa.String(16), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StaffAction(db.Model):
+    """The staff action log: append-only (see `_append_only`). `actor_id` None is the pipeline."""
+
+    __tablename__ = "staff_actions"
+    __table_args__ = (sa.Index("ix_staff_actions_community", "community_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    community_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("communities.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    target_type: Mapped[str] = mapped_column(sa.String(16))
+    target_id: Mapped[Optional[int]] = mapped_column()
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+@sa.event.listens_for(StaffAction, "before_update")
+@sa.event.listens_for(StaffAction, "before_delete")
+def _append_only(mapper, connection, target):
+    raise RuntimeError("The staff action log is append-only.")
+
+
+FLAG_REASONS = {
+    "spam": "Spam or selling", "abuse": "Abusive or harassing", "misinformation": "Harmful misinformation",
+    "personal_info": "Shares someone's personal information", "other": "Something else",
+}
+
+
+class Flag(db.Model):
+    """A member's report of a post; its weight comes from the flagger's trust when flagged."""
+
+    __tablename__ = "flags"
+    __table_args__ = (sa.UniqueConstraint("post_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(sa.String(16))
+    message: Mapped[str] = mapped_column(sa.String(500), default="")
+    weight: Mapped[float] = mapped_column(sa.Float, default=1.0)
+    # open until a moderator decides the post's review; then upheld or dismissed
+    status: Mapped[str] = mapped_column(sa.String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+RULE_MATCH_TYPES = ("word", "phrase", "wildcard", "regex")
+RULE_ACTIONS = ("block", "censor", "require_approval", "flag", "notice", "escalate")
+
+
+class Rule(db.Model):
+    """A watched-word rule (MODERATION.md §3.2): one community's, or global when community_id is None."""
+
+    __tablename__ = "moderation_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"),
+                                                       index=True)
+    match_type: Mapped[str] = mapped_column(sa.String(10))
+    pattern: Mapped[str] = mapped_column(sa.String(300))
+    case_sensitive: Mapped[bool] = mapped_column(default=False)
+    action: Mapped[str] = mapped_column(sa.String(20))
+    # The notice's text (action "notice") or what moderators read as the rule's reason.
+    message: Mapped[str] = mapped_column(sa.String(300), default="")
+    mode: Mapped[str] = mapped_column(sa.String(8), default="enforce")   # enforce | shadow
+    enabled: Mapped[bool] = mapped_column(default=True)
+    hit_count: Mapped[int] = mapped_column(default=0)
+    last_hit_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+SANCTION_KINDS = ("warn", "silence", "suspend")
+
+
+class Sanction(db.Model):
+    """A warning (a private message naming the rule broken), a silence in one community, or a
+    site-wide suspension (admins)."""
+
+    __tablename__ = "sanctions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    rule: Mapped[str] = mapped_column(sa.String(200), default="")
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    ends_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    lifted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def active(self, now=None):
+        now = now or utcnow()
+        return self.kind != "warn" and self.lifted_at is None and (self.ends_at is None or self.ends_at > now)
+
+
+class MemberNote(db.Model):
+    """A moderator's note on a member, for that community's moderators and the admins only."""
+
+    __tablename__ = "member_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Appeal(db.Model):
+    """One appeal per rejected post or sanction; decided by someone other than who acted."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (sa.UniqueConstraint("kind", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))            # rejection | sanction
+    target_id: Mapped[int] = mapped_column()                     # the post or the sanction
+    community_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    acted_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(sa.String(1000))
+    status: Mapped[str] = mapped_column(sa.String(10), default="open")   # open | upheld | overturned
+    decided_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decision_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    decided_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

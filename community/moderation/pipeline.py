@@ -12,13 +12,14 @@ from ..markdown import render
 from ..models_base import utcnow
 from ..forums import search
 from ..forums.models import Community, Post, PostRevision, Thread
-from . import alerts, filters
-from .models import PRIORITY, ReviewItem, Verdict
+from . import alerts, filters, log, rules
+from .models import PRIORITY, ReviewItem, Sanction, Verdict
 
 # Notice kinds the pipeline owns (recomputed on every run); the others are shown to everyone
 # who can see the post, these two only to its author.
-AUTHOR_ONLY_NOTICES = ("crisis_resources", "redacted")
-PIPELINE_NOTICES = ("consult_reminder",) + AUTHOR_ONLY_NOTICES
+# ("moderator": a moderator's reason for rejecting or hiding a post, for its author.)
+AUTHOR_ONLY_NOTICES = ("crisis_resources", "redacted", "moderator")
+PIPELINE_NOTICES = ("consult_reminder", "crisis_resources", "redacted")
 REDACTED = "[removed]"
 SPAN_WORDS = {
     "phone": "a phone number", "email": "an email address", "address": "a street address",
@@ -92,6 +93,36 @@ def _judge(text, regions):
     return filters.run_filters(text, regions=regions) if text.strip() else None
 
 
+def judge_text(text, community):
+    """The filters' decision on a text as if posted in `community` (None: default regions)."""
+    return _judge(text, regions_of(community) if community else filters.DEFAULT_REGIONS)
+
+
+def outcome_of(decision, hits):
+    """In words, what the pipeline would do with a post (for the rules' test box)."""
+    enforced = {rule.action for rule, _ in hits if rule.mode == "enforce"}
+    actions = decision.actions if decision else frozenset()
+    labels = decision.labels if decision else ()
+    if "block" in enforced:
+        return "refused at submit (block rule)"
+    steps = []
+    if "crisis" in labels:
+        steps.append("crisis resources to the author, members only, moderators alerted")
+    if "escalate" in enforced:
+        steps.append("escalated to the top of the queue")
+    if "hold" in actions or "require_approval" in enforced:
+        steps.append("held for review")
+    if "flag" in enforced:
+        steps.append("put in the review queue")
+    if decision and phi_spans(decision):
+        steps.append("identifiers removed")
+    if "censor" in enforced or "censor" in actions:
+        steps.append("words censored")
+    if "notice:consult_reminder" in actions or "notice" in enforced:
+        steps.append("notice attached")
+    return "; ".join(steps) or "published as written"
+
+
 def moderate_post(post_id):
     """Judge a post and apply the decision. Returns the post (or None if there is none)."""
     post = db.session.scalar(sa.select(Post).where(Post.id == post_id).with_for_update())
@@ -123,6 +154,23 @@ def moderate_post(post_id):
                 actions=sorted(verdict.actions), reasons=list(verdict.reasons),
                 spans=[[s.start, s.end, s.kind] for s in verdict.spans],
             ))
+    # Watched-word rules: enforced ones act below, shadow ones are only logged.
+    title = thread.title if post.number == 1 else ""
+    hits = rules.matches(rules.rules_for(community.id), judged) + [
+        (rule, []) for rule, _ in rules.matches(rules.rules_for(community.id), title)]
+    seen, rule_hits = set(), []
+    for rule, spans in hits:
+        if rule.id not in seen:
+            seen.add(rule.id)
+            rule_hits.append((rule, [s for r, ss in hits if r.id == rule.id for s in ss]))
+    rules.note_hits(rule_hits)
+    enforced = [(rule, spans) for rule, spans in rule_hits if rule.mode == "enforce"]
+    for rule, _ in rule_hits:
+        if rule.mode == "shadow":
+            log.record(None, "rule.shadow_hit", "post", post.id, community.id, rules.reason(rule))
+    rule_actions = {rule.action for rule, _ in enforced}
+    rule_reasons = [rules.reason(rule) for rule, _ in enforced]
+
     crisis = "crisis" in labels
     found_phi = phi_spans(decision) if decision else []
     title_phi = phi_spans(title_decision) if title_decision else []
@@ -130,6 +178,9 @@ def moderate_post(post_id):
     # Identifiers and profanity leave every stored public version: body, title and history.
     if decision and (found_phi or "censor" in decision.actions):
         post.body = _rewrite(judged, decision)
+        post.body_html = render(post.body)
+    if "censor" in rule_actions:
+        post.body = rules.censor(post.body, rules.matches([r for r, _ in enforced if r.action == "censor"], post.body))
         post.body_html = render(post.body)
     if title_decision and (title_phi or "censor" in title_decision.actions):
         thread.title = _rewrite(thread.title, title_decision)[:200]
@@ -141,9 +192,13 @@ def moderate_post(post_id):
             revision.body = filters.redact(revision.body, found)
             revision.body_html = render(revision.body)
 
-    notices = [n for n in post.notices or () if n["kind"] not in PIPELINE_NOTICES]
-    if "notice:consult_reminder" in actions:
+    notices = [n for n in post.notices or () if n["kind"] not in PIPELINE_NOTICES and not n["kind"].startswith("rule:")]
+    suppressed = set(post.suppressed_notices or ())
+    if "notice:consult_reminder" in actions and "consult_reminder" not in suppressed:
         notices.append({"kind": "consult_reminder", "text": filters.CONSULT_NOTICE})
+    for rule, _ in enforced:
+        if rule.action == "notice" and f"rule:{rule.id}" not in suppressed:
+            notices.append({"kind": f"rule:{rule.id}", "text": rule.message})
     if crisis:
         notices.append(crisis_notice(community.locale))
     if found_phi or title_phi:
@@ -155,8 +210,11 @@ def moderate_post(post_id):
     # limited to members and the moderators are alerted instead. Crisis is never rejected.
     first_posts = author.approved_posts < 2 and not crisis
     reject = "reject_if_new" in actions and author.is_new and author.approved_posts == 0 and not crisis
-    hold = "hold" in actions or (post.state == "pending" and first_posts)
-    reasons = [r for v in verdicts if v.labels for r in v.reasons]
+    # A block rule added after the post was written holds it (the composer refuses new ones).
+    hold = "hold" in actions or (post.state == "pending" and first_posts) or bool(
+        rule_actions & {"require_approval", "block"})
+    reasons = [r for v in verdicts if v.labels for r in v.reasons] + [
+        rules.reason(r) for r, _ in enforced if r.action in ("require_approval", "block")]
     if post.state == "pending" and first_posts and "hold" not in actions:
         reasons.append("First posts from a new member wait for approval.")
 
@@ -172,16 +230,33 @@ def moderate_post(post_id):
     if reject:
         post.state = "rejected"
         author.silenced_at = utcnow()
+        # A site-wide silence with no actor: the member sees it on their standing page and may appeal.
+        db.session.add(Sanction(user_id=author.id, community_id=None, kind="silence", created_by=None,
+                                rule="Certain spam in a new account's first post",
+                                message="Your first post looked like spam, so your account cannot post for now. "
+                                        "If this is a mistake, appeal and a moderator will look at it."))
+        notices.append({"kind": "moderator", "text": "This post was not published: it looked like spam."})
     elif hold and post.state in ("pending", "published"):
         if post.state == "published":
             search.remove(post.id)
-            _unpublish_counts(post, thread, community)
+            count_published(post, thread, community, -1)
         post.state = "held"
         if post.number == 1:
             thread.state = "held"
     if not reject and (hold or found_phi or title_phi):
         _review_item(post, community, "held" if post.state == "held" else "phi", judged_hash, reasons, body_verdicts,
                      original=judged if (found_phi or title_phi) else None)
+    if "escalate" in rule_actions:
+        item = _review_item(post, community, "escalated", judged_hash,
+                            [rules.reason(r) for r, _ in enforced if r.action == "escalate"], (), original=None)
+        if item is not None:
+            db.session.flush()
+            alerts.rule_alert(item, community)
+    if "flag" in rule_actions and post.state != "held":
+        _review_item(post, community, "flagged", judged_hash,
+                     [rules.reason(r) for r, _ in enforced if r.action == "flag"], (), original=None)
+    _log_decision(post, community, labels, actions, rule_reasons, reject, hold and post.state == "held",
+                  found_phi or title_phi, crisis)
 
     post.labels = labels
     post.notices = notices
@@ -195,12 +270,29 @@ def moderate_post(post_id):
     return post
 
 
+def _log_decision(post, community, labels, actions, rule_reasons, rejected, held, redacted, crisis):
+    """The pipeline's own entry in the staff log: what it did and why (labels and rules, no text)."""
+    why = ", ".join(labels) or "no labels"
+    if rule_reasons:
+        why += "; " + "; ".join(rule_reasons)
+    if rejected:
+        log.record(None, "pipeline.reject", "post", post.id, community.id, why + "; author silenced")
+    elif held:
+        log.record(None, "pipeline.hold", "post", post.id, community.id, why)
+    elif labels or rule_reasons:
+        log.record(None, "pipeline.publish", "post", post.id, community.id, why)
+    if crisis:
+        log.record(None, "pipeline.crisis_alert", "post", post.id, community.id, "crisis resources shown; members only")
+    if redacted:
+        log.record(None, "pipeline.redact", "post", post.id, community.id, "identifiers removed")
+
+
 def _review_item(post, community, kind, judged_hash, reasons, verdicts, original, urgent=False):
     exists = db.session.scalar(sa.select(ReviewItem.id).where(
         ReviewItem.post_id == post.id, ReviewItem.kind == kind, ReviewItem.text_hash == judged_hash))
     if exists:
         return None
-    if kind != "crisis":
+    if kind in ("held", "phi"):
         # An edit supersedes the review of the text it replaced (and that text's original).
         for older in db.session.scalars(sa.select(ReviewItem).where(
                 ReviewItem.post_id == post.id, ReviewItem.kind != "crisis", ReviewItem.status == "open")):
@@ -220,20 +312,19 @@ def _publish(post, thread, community):
     post.state = "published"
     if post.number == 1:
         thread.state = "published"
-        community.thread_count = Community.thread_count + 1
-    else:
-        thread.reply_count = Thread.reply_count + 1
+    count_published(post, thread, community, +1)
     thread.last_activity_at = utcnow()
     db.session.execute(sa.update(User).where(User.id == post.author_id).values(approved_posts=User.approved_posts + 1))
     db.session.flush()
     search.index(post.id, thread.title if post.number == 1 else "", post.body_html)
 
 
-def _unpublish_counts(post, thread, community):
+def count_published(post, thread, community, step):
+    """The community's thread count or the thread's reply count follows a post in or out of view."""
     if post.number == 1:
-        community.thread_count = Community.thread_count - 1
+        community.thread_count = Community.thread_count + step
     else:
-        thread.reply_count = Thread.reply_count - 1
+        thread.reply_count = Thread.reply_count + step
 
 
 def approve(post):

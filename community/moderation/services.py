@@ -1,47 +1,86 @@
-"""The review queue: what moderators see and do. Authorisation for every item is checked here."""
+"""The review queue: what moderators see and do. Authorisation for every item is checked here,
+and every decision goes to the staff log in the same transaction."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 
+from ..accounts import services as accounts
+from ..accounts.models import User
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..forums.models import Community, Post, Thread
+from ..forums import search
+from ..forums.models import Community, Post, PostRevision, Thread
+from ..markdown import render
 from ..models_base import utcnow
-from . import alerts, pipeline
-from .models import ReviewItem
+from . import alerts, log, pipeline
+from .models import KIND_NAMES, Flag, ReviewItem
 
 REASON_MAX = 500
+AGES = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7)}
+DECISIONS = ("approve", "reject", "hide", "restore", "acknowledge", "close")
 
 
-def _require_moderator(viewer):
+def require_moderator(viewer):
     if not (viewer.is_admin or viewer.moderates):
-        raise Forbidden("The review queue is for moderators (with two-factor authentication turned on).")
+        raise Forbidden("This is for moderators (with two-factor authentication turned on) and admins.")
 
 
-def queue(viewer, limit=100):
-    """Open items in the communities this viewer moderates (all for admins): crisis alerts first."""
-    _require_moderator(viewer)
-    stmt = (
-        sa.select(ReviewItem, Post, Thread, Community).join(Post, Post.id == ReviewItem.post_id)
-        .join(Thread, Thread.id == Post.thread_id).join(Community, Community.id == ReviewItem.community_id)
-        .where(ReviewItem.status == "open")
-        .order_by(ReviewItem.priority, ReviewItem.acknowledged_at.is_not(None), ReviewItem.created_at)
-        .limit(limit)
-    )
+def _reason(reason, required=True):
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX or (required and not reason):
+        raise ValidationFailed("Say why: it goes to the staff log (and to the author when a post is rejected).",
+                               {"reason": f"Give a reason (up to {REASON_MAX} characters)."})
+    return reason
+
+
+def _item_statement():
+    return (sa.select(ReviewItem, Post, Thread, Community).join(Post, Post.id == ReviewItem.post_id)
+            .join(Thread, Thread.id == Post.thread_id).join(Community, Community.id == ReviewItem.community_id))
+
+
+def queue(viewer, community_id=None, kind=None, age=None, limit=100):
+    """Open items in the communities this viewer moderates (all for admins): crisis alerts first.
+    Filters: a community, a kind, and `age` (only items older than 1h / 24h / 7d: the neglected ones)."""
+    require_moderator(viewer)
+    stmt = (_item_statement().where(ReviewItem.status == "open")
+            .order_by(ReviewItem.priority, ReviewItem.acknowledged_at.is_not(None), ReviewItem.created_at)
+            .limit(limit))
     if not viewer.is_admin:
         stmt = stmt.where(ReviewItem.community_id.in_(viewer.moderates))
+    if community_id:
+        stmt = stmt.where(ReviewItem.community_id == community_id)
+    if kind:
+        if kind not in KIND_NAMES:
+            raise ValidationFailed("Unknown kind.", {"kind": "Choose one of: " + ", ".join(KIND_NAMES) + "."})
+        stmt = stmt.where(ReviewItem.kind == kind)
+    if age:
+        if age not in AGES:
+            raise ValidationFailed("Unknown age.", {"age": "Choose one of: " + ", ".join(AGES) + "."})
+        stmt = stmt.where(ReviewItem.created_at < utcnow() - AGES[age])
     return db.session.execute(stmt).all()
+
+
+def moderated_communities(viewer):
+    require_moderator(viewer)
+    stmt = sa.select(Community).order_by(Community.name)
+    if not viewer.is_admin:
+        stmt = stmt.where(Community.id.in_(viewer.moderates))
+    return db.session.scalars(stmt).all()
 
 
 def get_item(viewer, item_id):
     """(item, post, thread, community); the same answer for missing and not yours."""
-    _require_moderator(viewer)
-    row = db.session.execute(
-        sa.select(ReviewItem, Post, Thread, Community).join(Post, Post.id == ReviewItem.post_id)
-        .join(Thread, Thread.id == Post.thread_id).join(Community, Community.id == ReviewItem.community_id)
-        .where(ReviewItem.id == item_id)
-    ).one_or_none()
+    require_moderator(viewer)
+    row = db.session.execute(_item_statement().where(ReviewItem.id == item_id)).one_or_none()
     if row is None or not viewer.is_moderator(row.ReviewItem.community_id):
         raise NotFound("No such review item in your communities.")
     return row
+
+
+def flags_of(post_id):
+    return db.session.execute(
+        sa.select(Flag, User.username).join(User, User.id == Flag.user_id).where(Flag.post_id == post_id)
+        .order_by(Flag.id)).all()
 
 
 def _close(item, viewer, outcome):
@@ -53,47 +92,150 @@ def _close(item, viewer, outcome):
     item.original_body = None
 
 
-def acknowledge(viewer, item_id):
-    item, post, _, _ = get_item(viewer, item_id)
-    if item.kind != "crisis":
-        raise ValidationFailed("Only crisis alerts are acknowledged.", {"action": "Not a crisis alert."})
-    alerts.acknowledge(item, viewer.user_id)
-    _close(item, viewer, "acknowledged")
-    db.session.commit()
-    return item
+def _close_post_items(post, viewer, outcome, flags):
+    """A decision on a post settles every open item about it (crisis alerts excepted) and its flags."""
+    for other in db.session.scalars(sa.select(ReviewItem).where(
+            ReviewItem.post_id == post.id, ReviewItem.status == "open", ReviewItem.kind != "crisis")):
+        _close(other, viewer, outcome)
+    db.session.execute(sa.update(Flag).where(Flag.post_id == post.id, Flag.status == "open").values(status=flags))
 
 
-def approve(viewer, item_id):
-    item, post, _, _ = get_item(viewer, item_id)
-    if post.state == "held":
-        pipeline.approve(post)
-    _close(item, viewer, "approved")
-    db.session.commit()
-    return item
+def _set_hidden(post, thread, community, hidden):
+    if hidden and post.state == "published":
+        post.state = "hidden"
+        search.remove(post.id)
+        pipeline.count_published(post, thread, community, -1)
+        if post.number == 1:
+            thread.state = "hidden"
+    elif not hidden and post.state == "hidden":
+        post.state = "published"
+        if post.number == 1:
+            thread.state = "published"
+        pipeline.count_published(post, thread, community, +1)
+        search.index(post.id, thread.title if post.number == 1 else "", post.body_html)
 
 
-def reject(viewer, item_id, reason):
-    reason = (reason or "").strip()
-    if not reason or len(reason) > REASON_MAX:
-        raise ValidationFailed("Say why, so the author understands.",
-                               {"reason": f"Give a reason (up to {REASON_MAX} characters)."})
-    item, post, thread, _ = get_item(viewer, item_id)
-    if "crisis" in (post.labels or ()):
-        # Crisis is never rejected (DESIGN.md): the post stays held for a moderator to handle.
-        raise ValidationFailed("A crisis post is never rejected; keep it held and reach out to the member.",
-                               {"action": "Crisis posts cannot be rejected."})
-    if post.state == "held":
+def tell_author(post, subject, text):
+    """The author reads the reason on their post and on their standing page; the e-mail holds only
+    a link, because the reason may speak of their health."""
+    author = db.session.get(User, post.author_id)
+    post.notices = [n for n in post.notices or () if n["kind"] != "moderator"] + [{"kind": "moderator", "text": text}]
+    link = accounts.site_url("/account/standing")
+    accounts.queue_mail(author.email, subject, (
+        f"Hello {author.username},\n\nA moderator made a decision about one of your posts. "
+        f"You can read it, and appeal if you think it is wrong, here:\n{link}\n"))
+
+
+def decide(viewer, item_id, action, reason="", body=None):
+    """approve (optionally after editing the text), reject, hide, restore, acknowledge, close."""
+    if action not in DECISIONS:
+        raise ValidationFailed("Unknown decision.", {"action": "Choose one of: " + ", ".join(DECISIONS) + "."})
+    item, post, thread, community = get_item(viewer, item_id)
+    if item.status != "open" and action != "restore":
+        raise ValidationFailed("This item is already closed.", {"action": "Already decided."})
+    required = action in ("reject", "hide", "restore")
+    reason = _reason(reason, required)
+    target = ("post", post.id, community.id)
+    # (hide and restore log themselves: the post's page does them too)
+    if action == "acknowledge":
+        if item.kind not in ("crisis", "escalated"):
+            raise ValidationFailed("Only crisis alerts and escalations are acknowledged.",
+                                   {"action": "Not an alert."})
+        alerts.acknowledge(item, viewer.user_id)
+        _close(item, viewer, "acknowledged")
+        log.record(viewer.user_id, f"{item.kind}.acknowledge", *target, reason or "alert acknowledged")
+    elif action == "close":
+        _close(item, viewer, "reviewed")
+        log.record(viewer.user_id, "review.close", *target, reason or f"{KIND_NAMES[item.kind].lower()} reviewed")
+    elif action == "approve":
+        if body is not None and body.strip() and body.strip() != post.body:
+            _edit_as_moderator(viewer, post, body.strip())
+        if post.state == "held":
+            pipeline.approve(post)
+        elif post.state == "hidden":
+            _set_hidden(post, thread, community, False)
+        _close_post_items(post, viewer, "approved", "dismissed")
+        if item.kind == "crisis":
+            alerts.acknowledge(item, viewer.user_id)
+        log.record(viewer.user_id, "post.approve", *target,
+                   reason or ("approved after editing" if body else "approved"))
+    elif action == "reject":
+        if "crisis" in (post.labels or ()):
+            # Crisis is never rejected (DESIGN.md): the post stays held for a moderator to handle.
+            raise ValidationFailed("A crisis post is never rejected; keep it held and reach out to the member.",
+                                   {"action": "Crisis posts cannot be rejected."})
+        if post.state not in ("held", "pending", "hidden", "published"):
+            raise ValidationFailed("This post cannot be rejected now.", {"action": "Not rejectable."})
+        if post.state in ("published", "hidden"):
+            _set_hidden(post, thread, community, True)
         post.state = "rejected"
         if post.number == 1:
             thread.state = "rejected"
-    _close(item, viewer, "rejected")
+        _close_post_items(post, viewer, "rejected", "upheld")
+        tell_author(post, "Patient Commons: a moderator did not publish your post",
+                    f"A moderator did not publish this post. Their reason: {reason}")
+        log.record(viewer.user_id, "post.reject", *target, reason)
+    elif action in ("hide", "restore"):
+        _hide_or_restore(viewer, post, thread, community, action, reason)
     db.session.commit()
     return item
 
 
-def close_review(viewer, item_id):
-    """An identifier review is done: the unredacted text is destroyed."""
-    item, _, _, _ = get_item(viewer, item_id)
-    _close(item, viewer, "reviewed")
+def _hide_or_restore(viewer, post, thread, community, action, reason):
+    hide = action == "hide"
+    if action not in ("hide", "restore") or post.state != ("published" if hide else "hidden"):
+        raise ValidationFailed("Only a published post can be hidden, and only a hidden one restored.",
+                               {"action": f"The post is {post.state}."})
+    _set_hidden(post, thread, community, hide)
+    _close_post_items(post, viewer, "hidden" if hide else "restored", "upheld" if hide else "dismissed")
+    if hide:
+        tell_author(post, "Patient Commons: a moderator hid your post",
+                    f"A moderator hid this post. Their reason: {reason}")
+    log.record(viewer.user_id, f"post.{action}", "post", post.id, community.id, reason)
+
+
+def _edit_as_moderator(viewer, post, body):
+    db.session.add(PostRevision(post_id=post.id, body=post.body, body_html=post.body_html,
+                                created_at=post.edited_at or post.created_at))
+    post.body = body
+    post.body_html = render(body)
+    post.edited_at = utcnow()
+    # A moderator's edit is the reviewed text: the pipeline does not judge it again.
+    post.moderated_hash = pipeline.text_hash(body)
+    post.moderation_status = "done"
+
+
+def _post_row(viewer, post_id):
+    row = db.session.execute(
+        sa.select(Post, Thread, Community).join(Thread, Thread.id == Post.thread_id)
+        .join(Community, Community.id == Thread.community_id).where(Post.id == post_id)).one_or_none()
+    if row is None or not viewer.is_moderator(row.Community.id):
+        raise NotFound("No such post in your communities.")
+    return row
+
+
+def moderate_post_directly(viewer, post_id, action, reason):
+    """Hide or restore a post from the thread (not from a queue item)."""
+    require_moderator(viewer)
+    post, thread, community = _post_row(viewer, post_id)
+    _hide_or_restore(viewer, post, thread, community, action, _reason(reason))
     db.session.commit()
-    return item
+    return post
+
+
+def remove_notice(viewer, post_id, kind, reason):
+    """A moderator removes a notice (the consult reminder, or a rule's) with a logged reason; the
+    pipeline does not attach it again to this post."""
+    require_moderator(viewer)
+    post, _, community = _post_row(viewer, post_id)
+    reason = _reason(reason)
+    if kind not in ("consult_reminder",) and not kind.startswith("rule:"):
+        raise ValidationFailed("Only the clinician-consult notice and rule notices can be removed.",
+                               {"kind": "This notice cannot be removed."})
+    if not any(n["kind"] == kind for n in post.notices or ()):
+        raise NotFound("This post has no such notice.")
+    post.notices = [n for n in post.notices if n["kind"] != kind]
+    post.suppressed_notices = sorted(set(post.suppressed_notices or ()) | {kind})
+    log.record(viewer.user_id, "notice.remove", "post", post.id, community.id, f"{kind}: {reason}")
+    db.session.commit()
+    return post

@@ -1,0 +1,108 @@
+"""Members' flags. Each flag weighs by the flagger's trust (DESIGN.md: new counts half, trusted
+double); past a threshold the post is hidden pending review. Flags from new accounts, or from
+accounts created together, cannot alone hide a trusted member's post."""
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..accounts.models import User
+from ..errors import Conflict, Forbidden, ValidationFailed
+from ..extensions import db
+from ..forums.models import Community, Thread
+from ..forums.services import _post_for
+from ..models_base import utcnow
+from . import log, pipeline
+from .models import FLAG_REASONS, PRIORITY, Flag, ReviewItem, Sanction
+from .services import _set_hidden
+
+MESSAGE_MAX = 500
+WEIGHTS = {"new": 0.5, "member": 1.0, "trusted": 2.0}
+# Accounts made within this window of each other count as one voice.
+TOGETHER = timedelta(hours=24)
+
+
+def trust(user, now=None):
+    """new, member or trusted (DESIGN.md's trust levels)."""
+    now = now or utcnow()
+    if user.is_new:
+        return "new"
+    if (now - user.created_at).days >= 30 and user.approved_posts >= 20:
+        sanctioned = db.session.scalar(sa.select(sa.func.count(Sanction.id)).where(
+            Sanction.user_id == user.id, Sanction.created_at > now - timedelta(days=90)))
+        return "member" if sanctioned else "trusted"
+    return "member"
+
+
+def hide_score(flaggers, author_level):
+    """The weight that counts towards hiding. Accounts created within TOGETHER of each other form
+    one group and count once (the group's heaviest flag); for a trusted author's post, flags from
+    new accounts count nothing."""
+    groups = []
+    for created_at, weight, level in sorted(flaggers):
+        if author_level == "trusted" and level == "new":
+            continue
+        if groups and created_at - groups[-1][0] <= TOGETHER:
+            groups[-1][1] = max(groups[-1][1], weight)
+        else:
+            groups.append([created_at, weight])
+    return sum(weight for _, weight in groups)
+
+
+def flag_post(viewer, post_id, reason, message=""):
+    if not viewer.signed_in:
+        raise Forbidden("Log in to flag a post.")
+    fields = {}
+    reason = (reason or "").strip()
+    message = (message or "").strip()
+    if reason not in FLAG_REASONS:
+        fields["reason"] = "Choose a reason: " + ", ".join(FLAG_REASONS) + "."
+    if len(message) > MESSAGE_MAX:
+        fields["message"] = f"At most {MESSAGE_MAX} characters."
+    elif reason == "other" and not message:
+        fields["message"] = "Tell the moderators what is wrong."
+    if fields:
+        raise ValidationFailed("Please correct the highlighted fields.", fields)
+    post, thread, community = _post_for(viewer, post_id)
+    if post.state != "published":
+        raise ValidationFailed("Only published posts can be flagged.", {"reason": "This post is not published."})
+    if post.author_id == viewer.user_id:
+        raise Forbidden("You cannot flag your own post; edit or delete it instead.")
+    flagger = db.session.get(User, viewer.user_id)
+    if db.session.scalar(sa.select(Flag.id).where(Flag.post_id == post.id, Flag.user_id == flagger.id)):
+        raise Conflict("You have already flagged this post; the moderators will look at it.")
+    level = trust(flagger)
+    flag = Flag(post_id=post.id, user_id=flagger.id, reason=reason, message=message, weight=WEIGHTS[level])
+    db.session.add(flag)
+    db.session.flush()
+    item = _open_item(post, community)
+    item.reasons = sorted(set(item.reasons or ()) | {f"Flagged: {FLAG_REASONS[reason].lower()}"})
+    log.record(flagger.id, "flag.create", "post", post.id, community.id, FLAG_REASONS[reason])
+    _maybe_hide(post, thread, community)
+    db.session.commit()
+    return flag
+
+
+def _open_item(post, community):
+    item = db.session.scalar(sa.select(ReviewItem).where(
+        ReviewItem.post_id == post.id, ReviewItem.kind == "flagged", ReviewItem.status == "open"))
+    if item is None:
+        item = ReviewItem(post_id=post.id, community_id=community.id, kind="flagged", priority=PRIORITY["flagged"],
+                          text_hash=pipeline.text_hash(f"flags:{post.id}:{utcnow().isoformat()}"), reasons=[],
+                          spans=[])
+        db.session.add(item)
+        db.session.flush()
+    return item
+
+
+def _maybe_hide(post, thread, community):
+    rows = db.session.execute(
+        sa.select(User, Flag.weight).join(Flag, Flag.user_id == User.id)
+        .where(Flag.post_id == post.id, Flag.status == "open")).all()
+    author = db.session.get(User, post.author_id)
+    author_level = trust(author)
+    score = hide_score([(u.created_at, w, trust(u)) for u, w in rows], author_level)
+    if score >= current_app.config["FLAG_HIDE_THRESHOLD"] and post.state == "published":
+        _set_hidden(post, thread, community, True)
+        log.record(None, "flag.hide", "post", post.id, community.id,
+                   f"hidden pending review: flag weight {score:g} reached {current_app.config['FLAG_HIDE_THRESHOLD']:g}")

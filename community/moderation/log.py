@@ -1,0 +1,40 @@
+"""The staff action log: every moderator, admin and pipeline action, append-only.
+
+Reasons are what staff wrote or the filters' reasons; never a post's text."""
+import sqlalchemy as sa
+
+from ..accounts.models import User
+from ..errors import Forbidden
+from ..extensions import db
+from ..forums.models import Community
+from .models import StaffAction
+
+LOG_PAGE = 100
+
+
+def record(actor_id, action, target_type, target_id, community_id=None, reason=""):
+    """Add an entry in the caller's transaction: the log and the action commit together."""
+    entry = StaffAction(actor_id=actor_id, action=action, target_type=target_type, target_id=target_id,
+                        community_id=community_id, reason=(reason or "")[:2000])
+    db.session.add(entry)
+    return entry
+
+
+def entries(viewer, community_id=None, action=None, before=None, limit=LOG_PAGE):
+    """Newest first. Admins see every entry; moderators those of the communities they moderate."""
+    if not (viewer.is_admin or viewer.moderates):
+        raise Forbidden("The staff log is for moderators (with two-factor authentication turned on) and admins.")
+    actor = sa.orm.aliased(User)
+    stmt = (sa.select(StaffAction, actor.username.label("actor_name"), Community.name.label("community_name"))
+            .outerjoin(actor, actor.id == StaffAction.actor_id)
+            .outerjoin(Community, Community.id == StaffAction.community_id)
+            .order_by(StaffAction.id.desc()).limit(limit))
+    if not viewer.is_admin:
+        stmt = stmt.where(StaffAction.community_id.in_(viewer.moderates))
+    if community_id:
+        stmt = stmt.where(StaffAction.community_id == community_id)
+    if action:
+        stmt = stmt.where(StaffAction.action == action)
+    if before:
+        stmt = stmt.where(StaffAction.id < before)
+    return db.session.execute(stmt).all()

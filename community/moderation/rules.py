@@ -1,0 +1,292 @@
+"""Watched-word rules per community and global (MODERATION.md §3.2).
+
+Word, phrase and wildcard rules become escaped patterns with word boundaries checked in the
+pattern; regex rules are validated (compile, length cap, a rule count cap) and every rule runs
+with the `regex` module's time budget, so a catastrophic pattern costs at most RULE_TIMEOUT."""
+import csv
+import io
+from functools import lru_cache
+
+import regex
+import sqlalchemy as sa
+
+from ..errors import Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..forums.models import Community
+from ..models_base import utcnow
+from . import log
+from .models import RULE_ACTIONS, RULE_MATCH_TYPES, Rule
+
+PATTERN_MAX = 300
+MESSAGE_MAX = 300
+RULES_MAX = 500            # per community (and for the global list); Discourse caps at 2,000
+RULE_TIMEOUT = 0.05        # seconds per rule per text
+ACTION_NAMES = {
+    "block": "Block: refuse the post, telling the author why",
+    "censor": "Censor: replace the words with ***",
+    "require_approval": "Require approval: hold the post for a moderator",
+    "flag": "Flag: publish, and put it in the review queue",
+    "notice": "Attach a notice under the post",
+    "escalate": "Escalate: top of the queue, moderators alerted",
+}
+CSV_FIELDS = ("match_type", "pattern", "action", "mode", "case_sensitive", "message", "enabled")
+
+
+def _source(match_type, pattern):
+    if match_type == "regex":
+        return pattern
+    if match_type == "wildcard":
+        # * is any run of word characters, ? one: "diet*" matches "diets", "dietitian".
+        body = "".join(r"\w*" if ch == "*" else r"\w" if ch == "?" else regex.escape(ch) for ch in pattern)
+    else:
+        # Words of a phrase may be separated by any whitespace.
+        body = r"\s+".join(regex.escape(word) for word in pattern.split())
+    return rf"(?<!\w){body}(?!\w)"
+
+
+@lru_cache(maxsize=4096)
+def compiled(match_type, pattern, case_sensitive):
+    flags = regex.V0 | (0 if case_sensitive else regex.IGNORECASE)
+    return regex.compile(_source(match_type, pattern), flags)
+
+
+def validate(data):
+    """Clean fields from a form, the API or a CSV row; ValidationFailed with per-field messages."""
+    fields = {}
+    match_type = (data.get("match_type") or "word").strip().lower()
+    pattern = (data.get("pattern") or "").strip()
+    action = (data.get("action") or "").strip().lower()
+    mode = (data.get("mode") or "enforce").strip().lower()
+    message = (data.get("message") or "").strip()
+    if match_type not in RULE_MATCH_TYPES:
+        fields["match_type"] = "Choose word, phrase, wildcard or regex."
+    if not pattern:
+        fields["pattern"] = "Give the word, phrase or pattern to watch for."
+    elif len(pattern) > PATTERN_MAX:
+        fields["pattern"] = f"Patterns can be at most {PATTERN_MAX} characters."
+    elif match_type == "word" and len(pattern.split()) > 1:
+        fields["pattern"] = "A word rule is one word; use a phrase rule for several."
+    elif match_type in RULE_MATCH_TYPES:
+        try:
+            rx = compiled(match_type, pattern, False)
+        except regex.error as exc:
+            fields["pattern"] = f"This regular expression does not compile: {exc}."
+        else:
+            try:
+                if rx.search("", timeout=RULE_TIMEOUT):
+                    fields["pattern"] = "This pattern matches empty text, so it would match every post."
+            except TimeoutError:
+                fields["pattern"] = "This pattern is too slow to run."
+    if action not in RULE_ACTIONS:
+        fields["action"] = "Choose one of: " + ", ".join(RULE_ACTIONS) + "."
+    if mode not in ("enforce", "shadow"):
+        fields["mode"] = "Choose enforce or shadow."
+    if len(message) > MESSAGE_MAX:
+        fields["message"] = f"At most {MESSAGE_MAX} characters."
+    elif action == "notice" and not message:
+        fields["message"] = "A notice rule needs the notice's text."
+    if fields:
+        raise ValidationFailed("Please correct the highlighted fields.", fields)
+    case = data.get("case_sensitive")
+    enabled = data.get("enabled")
+    return {"match_type": match_type, "pattern": pattern, "action": action, "mode": mode, "message": message,
+            "case_sensitive": case in (True, "1", "true", "yes", "on"),
+            "enabled": enabled not in (False, "0", "false", "no", "off")}
+
+
+def _can_edit(viewer, community_id):
+    if community_id is None:
+        if not viewer.is_admin:
+            raise Forbidden("Site-wide rules are for admins.")
+    elif not viewer.is_moderator(community_id):
+        raise Forbidden("Only this community's moderators and the admins edit its rules.")
+
+
+def community_for(viewer, slug):
+    """The community whose rules this viewer may read and edit (None: the global list, admins)."""
+    if slug in (None, "", "global"):
+        _can_edit(viewer, None)
+        return None
+    community = db.session.scalar(sa.select(Community).where(Community.slug == slug))
+    if community is None:
+        raise NotFound("No such community.")
+    _can_edit(viewer, community.id)
+    return community
+
+
+def list_rules(viewer, community_id):
+    _can_edit(viewer, community_id)
+    return db.session.scalars(sa.select(Rule).where(Rule.community_id.is_(community_id) if community_id is None
+                                                    else Rule.community_id == community_id)
+                              .order_by(Rule.id)).all()
+
+
+def _count(community_id):
+    where = Rule.community_id.is_(None) if community_id is None else Rule.community_id == community_id
+    return db.session.scalar(sa.select(sa.func.count(Rule.id)).where(where))
+
+
+def create(viewer, community_id, data, commit=True):
+    _can_edit(viewer, community_id)
+    clean = validate(data)
+    if _count(community_id) >= RULES_MAX:
+        raise ValidationFailed(f"A community can have at most {RULES_MAX} rules.", {"pattern": "Too many rules."})
+    rule = Rule(community_id=community_id, created_by=viewer.user_id, **clean)
+    db.session.add(rule)
+    db.session.flush()
+    log.record(viewer.user_id, "rule.create", "rule", rule.id, community_id,
+               f"{clean['action']} on {clean['match_type']} “{clean['pattern']}” ({clean['mode']})")
+    if commit:
+        db.session.commit()
+    return rule
+
+
+def _rule_for(viewer, rule_id):
+    rule = db.session.get(Rule, rule_id)
+    if rule is None:
+        raise NotFound("No such rule.")
+    try:
+        _can_edit(viewer, rule.community_id)
+    except Forbidden:
+        raise NotFound("No such rule.") from None
+    return rule
+
+
+def update(viewer, rule_id, data):
+    rule = _rule_for(viewer, rule_id)
+    clean = validate(data)
+    for key, value in clean.items():
+        setattr(rule, key, value)
+    log.record(viewer.user_id, "rule.update", "rule", rule.id, rule.community_id,
+               f"{clean['action']} on {clean['match_type']} “{clean['pattern']}” ({clean['mode']}"
+               f"{'' if clean['enabled'] else ', disabled'})")
+    db.session.commit()
+    return rule
+
+
+def delete(viewer, rule_id):
+    rule = _rule_for(viewer, rule_id)
+    log.record(viewer.user_id, "rule.delete", "rule", rule.id, rule.community_id,
+               f"{rule.action} on {rule.match_type} “{rule.pattern}”")
+    db.session.delete(rule)
+    db.session.commit()
+
+
+def export_csv(viewer, community_id):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for rule in list_rules(viewer, community_id):
+        writer.writerow({f: getattr(rule, f) for f in CSV_FIELDS})
+    return out.getvalue()
+
+
+def import_csv(viewer, community_id, text):
+    """All rows or none: a bad row is reported by its line number and nothing is saved."""
+    _can_edit(viewer, community_id)
+    reader = csv.DictReader(io.StringIO(text or ""))
+    if not reader.fieldnames or not {"pattern", "action"} <= set(reader.fieldnames):
+        raise ValidationFailed("The CSV needs a header row with at least pattern and action.",
+                               {"file": "Missing the header row (match_type, pattern, action, mode, …)."})
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        try:
+            rows.append(validate(row))
+        except ValidationFailed as exc:
+            problems = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            raise ValidationFailed(f"Line {line}: {problems}", {"file": f"Line {line}: {problems}"}) from None
+    if _count(community_id) + len(rows) > RULES_MAX:
+        raise ValidationFailed(f"At most {RULES_MAX} rules.", {"file": "Too many rules."})
+    for clean in rows:
+        db.session.add(Rule(community_id=community_id, created_by=viewer.user_id, **clean))
+    log.record(viewer.user_id, "rule.import", "community", community_id, community_id, f"{len(rows)} rules from CSV")
+    db.session.commit()
+    return len(rows)
+
+
+# ---------------------------------------------------------------- matching
+
+def rules_for(community_id):
+    """Enabled rules that apply in a community: its own, then the global ones."""
+    return db.session.scalars(
+        sa.select(Rule).where(Rule.enabled, sa.or_(Rule.community_id == community_id, Rule.community_id.is_(None)))
+        .order_by(Rule.community_id.is_(None), Rule.id)).all()
+
+
+def matches(rules, text):
+    """[(rule, [(start, end), ...])] for the rules that match `text`; a rule over its time budget
+    is skipped (and reported by `test`)."""
+    found = []
+    for rule in rules:
+        try:
+            rx = compiled(rule.match_type, rule.pattern, rule.case_sensitive)
+            spans = [m.span() for m in rx.finditer(text, timeout=RULE_TIMEOUT)]
+        except (regex.error, TimeoutError):
+            continue
+        if spans:
+            found.append((rule, spans))
+    return found
+
+
+def blocking(community_id, text):
+    """The first enforced block rule the text trips (the composer refuses it), or None."""
+    rules = [r for r in rules_for(community_id) if r.action == "block" and r.mode == "enforce"]
+    hit = matches(rules, text)
+    return hit[0][0] if hit else None
+
+
+def block_message(rule):
+    return rule.message or "This community does not allow one of the words in your post. Please rephrase it."
+
+
+def censor(text, hits):
+    spans = sorted(s for rule, spans in hits if rule.action == "censor" and rule.mode == "enforce" for s in spans)
+    out, at = [], 0
+    for start, end in spans:
+        if start < at:
+            continue
+        word = text[start:end]
+        out += [text[at:start], word[:1] + "***"]
+        at = end
+    return "".join(out) + text[at:]
+
+
+def note_hits(hits):
+    now = utcnow()
+    for rule, _ in hits:
+        rule.hit_count = Rule.hit_count + 1
+        rule.last_hit_at = now
+
+
+def reason(rule):
+    what = {"word": "word", "phrase": "phrase", "wildcard": "wildcard", "regex": "pattern"}[rule.match_type]
+    scope = "site-wide rule" if rule.community_id is None else "community rule"
+    return f"{scope} #{rule.id}: {what} “{rule.pattern}” → {rule.action}" + (f" ({rule.message})" if rule.message else "")
+
+
+def test(viewer, community_id, text, extra=None):
+    """The test box: what `text` would trigger here and why, filters and rules, shadow rules included.
+    `extra` is an unsaved rule (fields as for `create`) to try before saving it."""
+    from ..forums.models import Community as C
+    from . import pipeline
+
+    _can_edit(viewer, community_id)
+    text = (text or "")[:20000]
+    if not text.strip():
+        raise ValidationFailed("Paste some text to test.", {"text": "Paste some text to test."})
+    rules = rules_for(community_id) if community_id else db.session.scalars(
+        sa.select(Rule).where(Rule.community_id.is_(None), Rule.enabled)).all()
+    if extra:
+        rules = list(rules) + [Rule(id=0, community_id=community_id, **validate(extra))]
+    community = db.session.get(C, community_id) if community_id else None
+    decision = pipeline.judge_text(text, community)
+    result = {
+        "labels": list(decision.labels) if decision else [],
+        "filters": [{"filter": v.filter, "labels": list(v.labels), "actions": sorted(v.actions),
+                     "reasons": list(v.reasons), "spans": [[s.start, s.end, s.kind] for s in v.spans]}
+                    for v in (decision.verdicts if decision else ()) if v.labels or v.actions],
+        "rules": [{"id": rule.id or None, "action": rule.action, "mode": rule.mode, "reason": reason(rule),
+                   "spans": [list(s) for s in spans]} for rule, spans in matches(rules, text)],
+    }
+    result["outcome"] = pipeline.outcome_of(decision, [(r, s) for r, s in matches(rules, text)])
+    return result

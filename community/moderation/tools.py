@@ -1,0 +1,235 @@
+"""Thread tools (lock, pin, move, merge) and member tools (warn, silence, suspend, notes).
+
+Moderators act in the communities they moderate; moving needs both communities; suspending
+is for admins. Every action goes to the staff log with its reason."""
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from ..accounts import services as accounts
+from ..accounts.models import User
+from ..errors import Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..forums import search
+from ..forums.models import Community, Post, Thread
+from ..models_base import utcnow
+from . import log
+from .models import MemberNote, ReviewItem, Sanction
+from .services import _reason, require_moderator
+
+DURATIONS = {"1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7),
+             "30d": timedelta(days=30), "forever": None}
+THREAD_ACTIONS = ("lock", "unlock", "pin", "unpin", "move", "merge")
+NOTE_MAX = 1000
+
+
+def _thread(viewer, thread_id):
+    require_moderator(viewer)
+    thread = db.session.get(Thread, thread_id)
+    if thread is None or not viewer.is_moderator(thread.community_id) or thread.merged_into_id:
+        raise NotFound("No such thread in your communities.")
+    return thread
+
+
+def thread_action(viewer, thread_id, action, reason="", target=None):
+    """lock / unlock / pin / unpin; move (target: a community slug); merge (target: a thread id)."""
+    if action not in THREAD_ACTIONS:
+        raise ValidationFailed("Unknown action.", {"action": "Choose one of: " + ", ".join(THREAD_ACTIONS) + "."})
+    thread = _thread(viewer, thread_id)
+    reason = _reason(reason, required=action in ("move", "merge"))
+    if action in ("lock", "unlock"):
+        thread.locked = action == "lock"
+    elif action in ("pin", "unpin"):
+        thread.pinned = action == "pin"
+    elif action == "move":
+        _move(viewer, thread, target)
+    else:
+        return _merge(viewer, thread, target, reason)
+    log.record(viewer.user_id, f"thread.{action}", "thread", thread.id, thread.community_id,
+               reason or action)
+    db.session.commit()
+    return thread
+
+
+def _move(viewer, thread, slug):
+    to = db.session.scalar(sa.select(Community).where(Community.slug == (slug or "").strip()))
+    if to is None:
+        raise ValidationFailed("Choose the community to move it to.", {"target": "No such community."})
+    if to.id == thread.community_id:
+        raise ValidationFailed("The thread is already there.", {"target": "Choose another community."})
+    if not viewer.is_moderator(to.id):
+        raise Forbidden("Moving a thread needs you to moderate both communities (or an admin).")
+    old = db.session.get(Community, thread.community_id)
+    if thread.state == "published":
+        old.thread_count = Community.thread_count - 1
+        to.thread_count = Community.thread_count + 1
+    log.record(viewer.user_id, "thread.move_out", "thread", thread.id, old.id, f"moved to {to.name}")
+    thread.community_id = to.id
+    db.session.execute(sa.update(ReviewItem).where(
+        ReviewItem.post_id.in_(sa.select(Post.id).where(Post.thread_id == thread.id))).values(community_id=to.id))
+
+
+def _merge(viewer, thread, target, reason):
+    """Move every post of `thread` to the end of the target thread; the duplicate redirects there."""
+    try:
+        into = _thread(viewer, int(str(target).strip().lstrip("#")))
+    except (TypeError, ValueError, NotFound):
+        raise ValidationFailed("Give the number of the thread to merge into.",
+                               {"target": "No such thread in your communities."}) from None
+    if into.id == thread.id or into.community_id != thread.community_id:
+        raise ValidationFailed("Merge into another thread of the same community.",
+                               {"target": "Choose another thread of this community."})
+    posts = db.session.scalars(sa.select(Post).where(Post.thread_id == thread.id).order_by(Post.number)).all()
+    number = into.last_post_number
+    moved = 0
+    for post in posts:
+        number += 1
+        post.thread_id = into.id
+        post.number = number
+        if post.state == "published":
+            moved += 1
+            # Its title no longer heads a thread: index the post as a reply.
+            search.index(post.id, "", post.body_html)
+    into.last_post_number = number
+    into.reply_count = Thread.reply_count + moved
+    into.last_activity_at = max(into.last_activity_at, thread.last_activity_at)
+    if thread.state == "published":
+        community = db.session.get(Community, thread.community_id)
+        community.thread_count = Community.thread_count - 1
+    thread.state = "merged"
+    thread.merged_into_id = into.id
+    thread.last_post_number = 0
+    thread.reply_count = 0
+    log.record(viewer.user_id, "thread.merge", "thread", thread.id, thread.community_id,
+               f"merged into thread #{into.id}: {reason}")
+    db.session.commit()
+    return into
+
+
+# ---------------------------------------------------------------- members
+
+def _member(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such member.")
+    return user
+
+
+def _community_scope(viewer, community_id):
+    require_moderator(viewer)
+    if community_id is None or not viewer.is_moderator(community_id):
+        raise NotFound("No such community among those you moderate.")
+    return db.session.get(Community, community_id)
+
+
+def member_record(viewer, user_id, community_id):
+    """What moderators of this community know of a member: sanctions and notes (theirs and site-wide)."""
+    community = _community_scope(viewer, community_id)
+    user = _member(user_id)
+    scope = sa.or_(Sanction.community_id == community.id, Sanction.community_id.is_(None))
+    sanctions = db.session.scalars(sa.select(Sanction).where(Sanction.user_id == user.id, scope)
+                                   .order_by(Sanction.id.desc())).all()
+    notes = db.session.execute(
+        sa.select(MemberNote, User.username).outerjoin(User, User.id == MemberNote.author_id)
+        .where(MemberNote.user_id == user.id, MemberNote.community_id == community.id)
+        .order_by(MemberNote.id.desc())).all()
+    return community, user, sanctions, notes
+
+
+def _notify(user, subject):
+    link = accounts.site_url("/account/standing")
+    accounts.queue_mail(user.email, subject, (
+        f"Hello {user.username},\n\nThe moderators have sent you a message. You can read it here:\n{link}\n"))
+
+
+def sanction(viewer, user_id, community_id, kind, rule="", message="", duration="7d"):
+    """warn (a private message naming the rule broken), silence in this community, suspend (admins)."""
+    community = _community_scope(viewer, community_id)
+    user = _member(user_id)
+    fields = {}
+    rule, message = (rule or "").strip(), (message or "").strip()
+    if kind not in ("warn", "silence", "suspend"):
+        fields["kind"] = "Choose warn, silence or suspend."
+    if not rule or len(rule) > 200:
+        fields["rule"] = "Name the rule that was broken (up to 200 characters)."
+    if len(message) > 2000:
+        fields["message"] = "At most 2,000 characters."
+    elif kind == "warn" and not message:
+        fields["message"] = "Write the message the member will read."
+    if kind != "warn" and duration not in DURATIONS:
+        fields["duration"] = "Choose how long: " + ", ".join(DURATIONS) + "."
+    if fields:
+        raise ValidationFailed("Please correct the highlighted fields.", fields)
+    if kind == "suspend" and not viewer.is_admin:
+        raise Forbidden("Only admins suspend accounts; a moderator can silence in their community.")
+    if user.id == viewer.user_id:
+        raise Forbidden("You cannot sanction yourself.")
+    if user.role == "admin" and not viewer.is_admin:
+        raise Forbidden("Moderators cannot sanction an admin.")
+    span = DURATIONS.get(duration) if kind != "warn" else None
+    entry = Sanction(user_id=user.id, community_id=None if kind == "suspend" else community.id, kind=kind,
+                     rule=rule, message=message, created_by=viewer.user_id,
+                     ends_at=utcnow() + span if span else None)
+    db.session.add(entry)
+    db.session.flush()
+    how_long = "" if kind == "warn" else f" for {duration}" if span else " until lifted"
+    log.record(viewer.user_id, f"member.{kind}", "user", user.id, community.id, f"{rule}{how_long}")
+    _notify(user, "Patient Commons: a message from the moderators")
+    db.session.commit()
+    return entry
+
+
+def lift(viewer, sanction_id, reason):
+    entry = db.session.get(Sanction, sanction_id)
+    if entry is None or entry.kind == "warn":
+        raise NotFound("No such silence or suspension.")
+    if entry.community_id is None:
+        if not viewer.is_admin:
+            raise NotFound("No such silence or suspension in your communities.")
+    elif not viewer.is_moderator(entry.community_id):
+        raise NotFound("No such silence or suspension in your communities.")
+    reason = _reason(reason)
+    entry.lifted_at = utcnow()
+    if entry.community_id is None:
+        user = db.session.get(User, entry.user_id)
+        user.silenced_at = None
+    log.record(viewer.user_id, f"member.lift_{entry.kind}", "user", entry.user_id, entry.community_id, reason)
+    db.session.commit()
+    return entry
+
+
+def add_note(viewer, user_id, community_id, body):
+    community = _community_scope(viewer, community_id)
+    user = _member(user_id)
+    body = (body or "").strip()
+    if not body or len(body) > NOTE_MAX:
+        raise ValidationFailed("Write the note.", {"body": f"Write the note (up to {NOTE_MAX} characters)."})
+    note = MemberNote(user_id=user.id, community_id=community.id, author_id=viewer.user_id, body=body)
+    db.session.add(note)
+    db.session.flush()
+    # The log says a note was added, not what it says: notes are for this community's moderators.
+    log.record(viewer.user_id, "member.note", "user", user.id, community.id, "note added")
+    db.session.commit()
+    return note
+
+
+def active_sanction(user_id, community_id, now=None):
+    """The silence (in this community or site-wide) or suspension that stops this member posting."""
+    now = now or utcnow()
+    return db.session.scalar(
+        sa.select(Sanction).where(
+            Sanction.user_id == user_id, Sanction.kind.in_(("silence", "suspend")), Sanction.lifted_at.is_(None),
+            sa.or_(Sanction.ends_at.is_(None), Sanction.ends_at > now),
+            sa.or_(Sanction.community_id == community_id, Sanction.community_id.is_(None)))
+        .order_by(Sanction.id.desc()).limit(1))
+
+
+def standing(user_id):
+    """The member's own page: warnings, silences and suspensions, rejected and hidden posts."""
+    sanctions = db.session.execute(
+        sa.select(Sanction, Community.name).outerjoin(Community, Community.id == Sanction.community_id)
+        .where(Sanction.user_id == user_id).order_by(Sanction.id.desc())).all()
+    posts = db.session.execute(
+        sa.select(Post, Thread.title).join(Thread, Thread.id == Post.thread_id)
+        .where(Post.author_id == user_id, Post.state.in_(("rejected", "hidden"))).order_by(Post.id.desc())).all()
+    return sanctions, posts
