@@ -2,6 +2,9 @@
 from marshmallow import Schema, fields, validate
 
 from ..forums.models import REACTIONS
+from ..models_base import MAX_ID
+from ..moderation.models import FLAG_REASONS, KIND_NAMES, RULE_ACTIONS, RULE_MATCH_TYPES
+from ..moderation.services import AGES, DECISIONS
 
 
 class ErrorBody(Schema):
@@ -165,3 +168,195 @@ class Membership(Schema):
 
 
 REACTION_KINDS = REACTIONS
+
+
+# ---------------------------------------------------------------- moderation
+
+Id = validate.Range(min=1, max=MAX_ID)
+
+
+class QueueArgs(Schema):
+    community = fields.String(load_default=None, validate=validate.Length(max=100),
+                              metadata={"description": "A community's slug: only its items."})
+    kind = fields.String(load_default=None, validate=validate.OneOf(tuple(KIND_NAMES)))
+    age = fields.String(load_default=None, validate=validate.OneOf(tuple(AGES)),
+                        metadata={"description": "Only items older than this (the neglected ones)."})
+
+
+class QueuePost(Schema):
+    id = fields.Integer()
+    number = fields.Integer()
+    state = fields.String()
+    body = fields.String(metadata={"description": "The post's current text (after any redaction); "
+                                                  "never the author's unredacted original."})
+    labels = fields.List(fields.String())
+    author = fields.Nested(Author)
+
+
+class ReviewItem(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"enum": list(KIND_NAMES)})
+    kind_name = fields.String()
+    priority = fields.Integer(metadata={"description": "0 first (crisis alerts and escalations)."})
+    status = fields.String(metadata={"enum": ["open", "closed"]})
+    outcome = fields.String()
+    community = fields.String(metadata={"description": "The community's slug."})
+    post_id = fields.Integer()
+    thread_id = fields.Integer()
+    thread_title = fields.String()
+    post_state = fields.String()
+    post = fields.Nested(QueuePost)
+    reasons = fields.List(fields.String())
+    spans = fields.List(fields.List(fields.Raw()), metadata={
+        "description": "[start, end, kind] offsets into the judged text; never the matched text."})
+    urgent = fields.Boolean()
+    acknowledged = fields.Boolean()
+    acknowledged_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class ReviewItemPage(Schema):
+    items = fields.List(fields.Nested(ReviewItem))
+
+
+class Decision(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    reason = fields.String(load_default="", validate=validate.Length(max=2000), metadata={
+        "description": "Required for reject, hide and restore; goes to the staff log (and to the author "
+                       "when a post is rejected or hidden)."})
+    body = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50_000), metadata={
+        "description": "approve only: the corrected text to publish (edit, then approve)."})
+
+
+class NewFlag(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(tuple(FLAG_REASONS)))
+    message = fields.String(load_default="", validate=validate.Length(max=500),
+                            metadata={"description": "Required when the reason is `other`."})
+
+
+class Flag(Schema):
+    id = fields.Integer()
+    post_id = fields.Integer()
+    reason = fields.String()
+    message = fields.String()
+    created_at = fields.DateTime()
+
+
+class NewRule(Schema):
+    match_type = fields.String(load_default="word", validate=validate.OneOf(RULE_MATCH_TYPES))
+    pattern = fields.String(required=True, validate=validate.Length(max=300))
+    action = fields.String(required=True, validate=validate.OneOf(RULE_ACTIONS))
+    mode = fields.String(load_default="enforce", validate=validate.OneOf(("enforce", "shadow")),
+                         metadata={"description": "shadow: counted and shown in tests, not enforced."})
+    case_sensitive = fields.Boolean(load_default=False)
+    message = fields.String(load_default="", validate=validate.Length(max=300),
+                            metadata={"description": "The notice's text (required for action `notice`)."})
+    enabled = fields.Boolean(load_default=True)
+
+
+class Rule(Schema):
+    id = fields.Integer()
+    community = fields.String(allow_none=True, metadata={"description": "Slug; null for a site-wide rule."})
+    match_type = fields.String()
+    pattern = fields.String()
+    action = fields.String()
+    mode = fields.String()
+    case_sensitive = fields.Boolean()
+    message = fields.String()
+    enabled = fields.Boolean()
+    hit_count = fields.Integer()
+    last_hit_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class RulePage(Schema):
+    items = fields.List(fields.Nested(Rule))
+
+
+class RuleTest(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    community = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                              metadata={"description": "A community's slug, or `global` for the site-wide rules."})
+    rule = fields.Nested(NewRule, load_default=None, allow_none=True,
+                         metadata={"description": "An unsaved rule to try along with the saved ones."})
+
+
+class FilterHit(Schema):
+    filter = fields.String()
+    labels = fields.List(fields.String())
+    actions = fields.List(fields.String())
+    reasons = fields.List(fields.String())
+    spans = fields.List(fields.List(fields.Raw()))
+
+
+class RuleHit(Schema):
+    id = fields.Integer(allow_none=True, metadata={"description": "null for the unsaved rule."})
+    action = fields.String()
+    mode = fields.String()
+    reason = fields.String()
+    spans = fields.List(fields.List(fields.Integer()))
+
+
+class RuleTestResult(Schema):
+    labels = fields.List(fields.String())
+    filters = fields.List(fields.Nested(FilterHit))
+    rules = fields.List(fields.Nested(RuleHit))
+    outcome = fields.String()
+
+
+class NoticeArgs(Schema):
+    reason = fields.String(load_default=None, validate=validate.Length(max=2000),
+                           metadata={"description": "Required (here or as `reason` in a JSON body): "
+                                                    "it goes to the staff log."})
+
+
+class Notices(Schema):
+    post_id = fields.Integer()
+    notices = fields.List(fields.Nested(Notice))
+
+
+class NewAppeal(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("rejection", "sanction")))
+    target_id = fields.Integer(required=True, strict=True, validate=Id,
+                               metadata={"description": "The rejected post's id, or the sanction's."})
+    message = fields.String(required=True, validate=validate.Length(max=1000))
+
+
+class Appeal(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    target_id = fields.Integer()
+    status = fields.String()
+    message = fields.String()
+    created_at = fields.DateTime()
+
+
+class LogArgs(Schema):
+    community = fields.String(load_default=None, validate=validate.Length(max=100),
+                              metadata={"description": "A community's slug."})
+    action = fields.String(load_default=None, validate=validate.Length(max=40),
+                           metadata={"description": "e.g. post.reject, flag.create, rule.create."})
+    before = fields.Integer(load_default=None, validate=Id,
+                            metadata={"description": "Entries older than this id (next_before of the previous page)."})
+
+
+class LogCommunity(Schema):
+    slug = fields.String()
+    name = fields.String()
+
+
+class LogEntry(Schema):
+    id = fields.Integer()
+    actor = fields.String(allow_none=True, metadata={"description": "The username; null for the pipeline."})
+    action = fields.String()
+    target_type = fields.String()
+    target_id = fields.Integer(allow_none=True)
+    community = fields.Nested(LogCommunity, allow_none=True)
+    reason = fields.String()
+    created_at = fields.DateTime()
+
+
+class LogPage(Schema):
+    items = fields.List(fields.Nested(LogEntry))
+    next_before = fields.Integer(allow_none=True)

@@ -7,12 +7,18 @@ from flask_smorest import Blueprint
 
 from ..accounts import services as accounts
 from ..accounts.models import User
-from ..errors import Forbidden, Unauthorized
+from ..errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db, limiter
 from ..forums import search as search_service
 from ..forums import services as forums
 from ..forums.models import Community as CommunityModel
 from ..forums.visibility import ANONYMOUS, viewer_for
+from ..moderation import appeals as appeals_service
+from ..moderation import flags as flags_service
+from ..moderation import log as log_service
+from ..moderation import rules as rules_service
+from ..moderation import services as moderation
+from ..moderation.models import KIND_NAMES
 from ..moderation.pipeline import notices_for
 from . import PREFIX, rate_limit_key
 from . import schemas as s
@@ -61,13 +67,17 @@ def scoped(scope):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if g.api_token is None:
-                raise Unauthorized("This call needs a bearer token.", code="token_required")
-            if scope not in g.api_token.scope_set:
-                raise Forbidden(f"This token lacks the {scope!r} scope.", code="insufficient_scope")
+            _require_scope(scope)
             return view(*args, **kwargs)
         return wrapper
     return decorator
+
+
+def _require_scope(scope):
+    if g.api_token is None:
+        raise Unauthorized("This call needs a bearer token.", code="token_required")
+    if scope not in g.api_token.scope_set:
+        raise Forbidden(f"This token lacks the {scope!r} scope.", code="insufficient_scope")
 
 
 limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", API_LIMIT), key_func=rate_limit_key)(bp)
@@ -364,3 +374,207 @@ def search(args):
     return {"items": items, "next_cursor": str(page + 1) if len(hits) > 20 and page < 50 else None}
 
 
+# ---------------------------------------------------------------- moderation
+#
+# The services check every permission (and answer 404, not 403, for review items and posts outside
+# the caller's communities; the rules service answers 403 for another community's rules). The decorators below only make sure a caller without a token, without the
+# scope, or without moderator powers hears so before any complaint about the request body.
+
+def staff(scope):
+    """scoped(scope), then moderator powers (2FA on) or admin: 401, then 403, before the body is read.
+    Put it first under @bp.route (or first on a MethodView method)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            _require_scope(scope)
+            moderation.require_moderator(g.viewer)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def _moderated_community(slug):
+    """A community the caller moderates (any, for admins), by slug; missing and not yours look alike."""
+    community = db.session.scalar(db.select(CommunityModel).where(CommunityModel.slug == slug))
+    if community is None or not g.viewer.is_moderator(community.id):
+        raise NotFound("No such community among those you moderate.",
+                       {"community": "No such community among those you moderate."})
+    return community
+
+
+def review_item_json(item, post, thread, community):
+    return {
+        "id": item.id, "kind": item.kind, "kind_name": KIND_NAMES.get(item.kind, item.kind),
+        "priority": item.priority, "status": item.status, "outcome": item.outcome or "",
+        "community": community.slug, "post_id": post.id, "thread_id": thread.id, "thread_title": thread.title,
+        "post_state": post.state,
+        # The current text only: the unredacted original (item.original_body) never leaves the pages.
+        "post": {"id": post.id, "number": post.number, "state": post.state, "body": post.body,
+                 "labels": list(post.labels or []), "author": _author(post.author)},
+        "reasons": list(item.reasons or []), "spans": [list(span) for span in item.spans or []],
+        "urgent": bool(item.urgent), "acknowledged": item.acknowledged_at is not None,
+        "acknowledged_at": item.acknowledged_at, "created_at": item.created_at, "closed_at": item.closed_at,
+    }
+
+
+@bp.route("/moderation/queue")
+@staff("read")
+@bp.arguments(s.QueueArgs, location="query")
+@bp.response(200, s.ReviewItemPage)
+@errors(401, 403, 404, 422)
+@bp.doc(security=[{"bearer": []}])
+def moderation_queue(args):
+    """Open review items in the communities you moderate (every community for admins), crisis alerts
+    first. Moderators need two-factor authentication on. At most 100 items."""
+    community_id = _moderated_community(args["community"]).id if args.get("community") else None
+    rows = moderation.queue(g.viewer, community_id, args.get("kind"), args.get("age"))
+    return {"items": [review_item_json(*row) for row in rows]}
+
+
+@bp.route("/moderation/queue/<int:item_id>/decision", methods=["POST"])
+@staff("write")
+@bp.arguments(s.Decision)
+@bp.response(200, s.ReviewItem)
+@errors(401, 403, 404, 422)
+@bp.doc(security=[{"bearer": []}])
+def moderation_decision(data, item_id):
+    """Decide a review item: approve (optionally with a corrected `body`), reject, hide, restore,
+    acknowledge (crisis alerts and escalations) or close. Logged in the staff log. 404 for an item
+    outside your communities."""
+    body = data.get("body")
+    if body is not None and data["action"] != "approve":
+        raise ValidationFailed("A corrected text goes with approve only.", {"body": "Only with action approve."})
+    moderation.decide(g.viewer, item_id, data["action"], data.get("reason", ""), body)
+    db.session.expire_all()
+    return review_item_json(*moderation.get_item(g.viewer, item_id))
+
+
+@bp.route("/posts/<int:post_id>/flags", methods=["POST"])
+@scoped("write")  # first: 401 / 403 before any complaint about the body
+@bp.arguments(s.NewFlag)
+@bp.response(201, s.Flag)
+@errors(401, 403, 404, 409, 422)
+@bp.doc(security=[{"bearer": []}])
+@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
+def flag_post(data, post_id):
+    """Flag a published post for the moderators (once per member and post: 409 the second time)."""
+    flag = flags_service.flag_post(g.viewer, post_id, data["reason"], data.get("message", ""))
+    return {"id": flag.id, "post_id": flag.post_id, "reason": flag.reason, "message": flag.message,
+            "created_at": flag.created_at}
+
+
+def rule_json(rule, community):
+    return {
+        "id": rule.id, "community": community.slug if community is not None else None,
+        "match_type": rule.match_type, "pattern": rule.pattern, "action": rule.action, "mode": rule.mode,
+        "case_sensitive": rule.case_sensitive, "message": rule.message or "", "enabled": rule.enabled,
+        "hit_count": rule.hit_count or 0, "last_hit_at": rule.last_hit_at, "created_at": rule.created_at,
+    }
+
+
+@bp.route("/communities/<slug>/rules")
+class RulesView(MethodView):
+    @staff("read")
+    @bp.response(200, s.RulePage)
+    @errors(401, 403, 404)
+    @bp.doc(security=[{"bearer": []}])
+    def get(self, slug):
+        """A community's watched-word rules (its moderators and admins); slug `global`: the site-wide
+        rules (admins)."""
+        community = rules_service.community_for(g.viewer, slug)
+        rows = rules_service.list_rules(g.viewer, community.id if community else None)
+        return {"items": [rule_json(rule, community) for rule in rows]}
+
+    @staff("write")
+    @bp.arguments(s.NewRule)
+    @bp.response(201, s.Rule)
+    @errors(401, 403, 404, 422)
+    @bp.doc(security=[{"bearer": []}])
+    def post(self, data, slug):
+        """Add a rule (slug `global`: a site-wide rule, admins only). Logged in the staff log."""
+        community = rules_service.community_for(g.viewer, slug)
+        rule = rules_service.create(g.viewer, community.id if community else None, data)
+        return rule_json(rule, community)
+
+
+@bp.route("/moderation/test", methods=["POST"])
+@staff("read")
+@bp.arguments(s.RuleTest)
+@bp.response(200, s.RuleTestResult)
+@errors(401, 403, 404, 422)
+@bp.doc(security=[{"bearer": []}])
+def moderation_test(data):
+    """What a text would trigger in a community (`global`: the site-wide rules, admins): the filters,
+    the rules (shadow ones included) and, optionally, an unsaved `rule`. Saves nothing, so the
+    `read` scope is enough."""
+    community = rules_service.community_for(g.viewer, data["community"])
+    community_id = community.id if community else None
+    extra = data.get("rule")
+    if extra:
+        try:
+            rules_service.validate(extra)
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, {f"rule.{name}": text for name, text in exc.fields.items()}) \
+                from None
+    return rules_service.test(g.viewer, community_id, data["text"], extra)
+
+
+@bp.route("/posts/<int:post_id>/notices/<kind>", methods=["DELETE"])
+@staff("write")
+@bp.arguments(s.NoticeArgs, location="query")
+@bp.response(200, s.Notices)
+@errors(401, 403, 404, 422)
+@bp.doc(security=[{"bearer": []}])
+def remove_notice(args, post_id, kind):
+    """Remove a notice from a post (`consult_reminder`, or a rule's `rule:<id>`); the pipeline does not
+    attach it again. `reason` (required, logged) comes in the query string or as `{"reason": ...}` in
+    a JSON body. Answers 200 with the notices the post still has."""
+    reason = args.get("reason")
+    if reason is None:
+        body = request.get_json(silent=True)
+        reason = body.get("reason") if isinstance(body, dict) else None
+        if reason is not None and not isinstance(reason, str):
+            raise ValidationFailed("Please correct the listed fields.", {"reason": "Not a valid string."})
+    post = moderation.remove_notice(g.viewer, post_id, kind, reason)
+    return {"post_id": post.id, "notices": notices_for(post, g.viewer.user_id, True)}
+
+
+@bp.route("/appeals", methods=["POST"])
+@scoped("write")  # first: 401 / 403 before any complaint about the body
+@bp.arguments(s.NewAppeal)
+@bp.response(201, s.Appeal)
+@errors(401, 403, 404, 409, 422)
+@bp.doc(security=[{"bearer": []}])
+@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
+def create_appeal(data):
+    """Appeal a rejection of your post (kind `rejection`, target_id the post) or a silence or
+    suspension in force (kind `sanction`). Once per decision: 409 the second time."""
+    appeal = appeals_service.create(g.viewer, data["kind"], data["target_id"], data["message"])
+    return {"id": appeal.id, "kind": appeal.kind, "target_id": appeal.target_id, "status": appeal.status,
+            "message": appeal.message, "created_at": appeal.created_at}
+
+
+@bp.route("/moderation/log")
+@staff("read")
+@bp.arguments(s.LogArgs, location="query")
+@bp.response(200, s.LogPage)
+@errors(401, 403, 404, 422)
+@bp.doc(security=[{"bearer": []}])
+def staff_log(args):
+    """The staff action log, newest first: every community for admins, yours for moderators.
+    Pages of 100; pass `next_before` as `before` for the next."""
+    community_id = _moderated_community(args["community"]).id if args.get("community") else None
+    rows = log_service.entries(g.viewer, community_id, args.get("action"), args.get("before"),
+                               limit=log_service.LOG_PAGE)
+    ids = {row.StaffAction.community_id for row in rows if row.StaffAction.community_id is not None}
+    slugs = dict(db.session.execute(
+        db.select(CommunityModel.id, CommunityModel.slug).where(CommunityModel.id.in_(ids))).all()) if ids else {}
+    items = []
+    for entry, actor_name, community_name in rows:
+        community = ({"slug": slugs.get(entry.community_id), "name": community_name}
+                     if entry.community_id is not None and entry.community_id in slugs else None)
+        items.append({"id": entry.id, "actor": actor_name, "action": entry.action, "target_type": entry.target_type,
+                      "target_id": entry.target_id, "community": community, "reason": entry.reason or "",
+                      "created_at": entry.created_at})
+    next_before = rows[-1].StaffAction.id if len(rows) == log_service.LOG_PAGE else None
+    return {"items": items, "next_before": next_before}
