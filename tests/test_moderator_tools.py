@@ -236,6 +236,7 @@ def test_rule_validation_gives_field_messages_and_saves_nothing(app, world):
     for data, field in (
         ({"match_type": "regex", "pattern": "(unclosed", "action": "flag"}, "does not compile"),
         ({"match_type": "regex", "pattern": "a?", "action": "flag"}, "matches empty text"),
+        ({"match_type": "regex", "pattern": "(a|aa)+$", "action": "flag"}, "too slow"),
         ({"match_type": "word", "pattern": "x" * 301, "action": "flag"}, "at most 300"),
         ({"match_type": "word", "pattern": "two words", "action": "flag"}, "use a phrase rule"),
         ({"match_type": "word", "pattern": "scam", "action": "explode"}, "Choose one of"),

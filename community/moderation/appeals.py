@@ -70,7 +70,11 @@ def create(viewer, kind, target_id, message):
     appeal = Appeal(user_id=viewer.user_id, kind=kind, target_id=target_id, community_id=community_id,
                     acted_by=acted_by, message=message)
     db.session.add(appeal)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise Conflict("You have already appealed this decision; each decision can be appealed once.") from None
     log.record(viewer.user_id, "appeal.create", "appeal", appeal.id, community_id, f"{kind} #{target_id}")
     link = accounts.site_url(f"/moderation/appeals/{appeal.id}")
     for user in deciders(appeal):

@@ -74,7 +74,12 @@ def flag_post(viewer, post_id, reason, message=""):
     level = trust(flagger)
     flag = Flag(post_id=post.id, user_id=flagger.id, reason=reason, message=message, weight=WEIGHTS[level])
     db.session.add(flag)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        # The same member's flag from a second request at the same moment.
+        db.session.rollback()
+        raise Conflict("You have already flagged this post; the moderators will look at it.") from None
     item = _open_item(post, community)
     item.reasons = sorted(set(item.reasons or ()) | {f"Flagged: {FLAG_REASONS[reason].lower()}"})
     log.record(flagger.id, "flag.create", "post", post.id, community.id, FLAG_REASONS[reason])

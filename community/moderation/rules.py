@@ -29,6 +29,7 @@ ACTION_NAMES = {
     "notice": "Attach a notice under the post",
     "escalate": "Escalate: top of the queue, moderators alerted",
 }
+_PROBES = ("a" * 40 + "!", "aa " * 40 + "!", "a1-" * 40 + "\n", ("word " * 400) + "!")
 CSV_FIELDS = ("match_type", "pattern", "action", "mode", "case_sensitive", "message", "enabled")
 
 
@@ -75,8 +76,12 @@ def validate(data):
             try:
                 if rx.search("", timeout=RULE_TIMEOUT):
                     fields["pattern"] = "This pattern matches empty text, so it would match every post."
+                else:
+                    # Texts that make backtracking patterns blow up: refuse a pattern that cannot finish.
+                    for probe in _PROBES:
+                        rx.search(probe, timeout=RULE_TIMEOUT)
             except TimeoutError:
-                fields["pattern"] = "This pattern is too slow to run."
+                fields["pattern"] = "This pattern is too slow to run on long posts; simplify it."
     if action not in RULE_ACTIONS:
         fields["action"] = "Choose one of: " + ", ".join(RULE_ACTIONS) + "."
     if mode not in ("enforce", "shadow"):
@@ -213,15 +218,17 @@ def rules_for(community_id):
         .order_by(Rule.community_id.is_(None), Rule.id)).all()
 
 
-def matches(rules, text):
-    """[(rule, [(start, end), ...])] for the rules that match `text`; a rule over its time budget
-    is skipped (and reported by `test`)."""
+def matches(rules, text, timed_out=None):
+    """[(rule, [(start, end), ...])] for the rules that match `text`. A rule over its time budget is
+    skipped, so one bad pattern cannot stall the pipeline; `timed_out` (a list) collects it."""
     found = []
     for rule in rules:
         try:
             rx = compiled(rule.match_type, rule.pattern, rule.case_sensitive)
             spans = [m.span() for m in rx.finditer(text, timeout=RULE_TIMEOUT)]
         except (regex.error, TimeoutError):
+            if timed_out is not None:
+                timed_out.append(rule)
             continue
         if spans:
             found.append((rule, spans))
@@ -261,7 +268,8 @@ def note_hits(hits):
 def reason(rule):
     what = {"word": "word", "phrase": "phrase", "wildcard": "wildcard", "regex": "pattern"}[rule.match_type]
     scope = "site-wide rule" if rule.community_id is None else "community rule"
-    return f"{scope} #{rule.id}: {what} “{rule.pattern}” → {rule.action}" + (f" ({rule.message})" if rule.message else "")
+    scope += f" #{rule.id}" if rule.id else " (unsaved)"
+    return f"{scope}: {what} “{rule.pattern}” → {rule.action}" + (f" ({rule.message})" if rule.message else "")
 
 
 def test(viewer, community_id, text, extra=None):
@@ -280,13 +288,17 @@ def test(viewer, community_id, text, extra=None):
         rules = list(rules) + [Rule(id=0, community_id=community_id, **validate(extra))]
     community = db.session.get(C, community_id) if community_id else None
     decision = pipeline.judge_text(text, community)
+    slow = []
+    hits = matches(rules, text, slow)
     result = {
         "labels": list(decision.labels) if decision else [],
         "filters": [{"filter": v.filter, "labels": list(v.labels), "actions": sorted(v.actions),
                      "reasons": list(v.reasons), "spans": [[s.start, s.end, s.kind] for s in v.spans]}
                     for v in (decision.verdicts if decision else ()) if v.labels or v.actions],
         "rules": [{"id": rule.id or None, "action": rule.action, "mode": rule.mode, "reason": reason(rule),
-                   "spans": [list(s) for s in spans]} for rule, spans in matches(rules, text)],
+                   "spans": [list(s) for s in spans]} for rule, spans in hits],
+        "skipped": [{"id": rule.id or None, "reason": reason(rule) + " — too slow on this text, skipped"}
+                    for rule in slow],
     }
-    result["outcome"] = pipeline.outcome_of(decision, [(r, s) for r, s in matches(rules, text)])
+    result["outcome"] = pipeline.outcome_of(decision, hits)
     return result

@@ -157,6 +157,7 @@ def decide(viewer, item_id, action, reason="", body=None):
         _close_post_items(post, viewer, "approved", "dismissed")
         if item.kind == "crisis":
             alerts.acknowledge(item, viewer.user_id)
+            _close(item, viewer, "approved")
         log.record(viewer.user_id, "post.approve", *target,
                    reason or ("approved after editing" if body else "approved"))
     elif action == "reject":
@@ -195,6 +196,10 @@ def _hide_or_restore(viewer, post, thread, community, action, reason):
 
 
 def _edit_as_moderator(viewer, post, body):
+    from ..forums.services import BODY_MAX
+
+    if len(body) > BODY_MAX:
+        raise ValidationFailed("That text is too long.", {"body": f"At most {BODY_MAX:,} characters."})
     db.session.add(PostRevision(post_id=post.id, body=post.body, body_html=post.body_html,
                                 created_at=post.edited_at or post.created_at))
     post.body = body
@@ -203,6 +208,9 @@ def _edit_as_moderator(viewer, post, body):
     # A moderator's edit is the reviewed text: the pipeline does not judge it again.
     post.moderated_hash = pipeline.text_hash(body)
     post.moderation_status = "done"
+    if post.state == "published":
+        thread = db.session.get(Thread, post.thread_id)
+        search.index(post.id, thread.title if post.number == 1 else "", post.body_html)
 
 
 def _post_row(viewer, post_id):
