@@ -482,3 +482,25 @@ def test_every_moderator_page_refuses_those_who_do_not_moderate_the_community(ap
             assert db.session.get(Post, post_id).state == "published"
             assert not db.session.get(Thread, world.thread).locked
             assert db.session.scalar(sa.select(ReviewItem.status).where(ReviewItem.id == item)) == "open"
+
+
+def test_admins_appoint_and_remove_moderators_whose_powers_wait_for_2fa(app, world):
+    with app.app_context():
+        newmod = person("nell")
+        add_member(newmod, db.session.get(Community, world.lupus))
+    admin = client_for(app, world.admin)
+    assert client_for(app, world.mod).get(f"/admin/communities/{world.lupus}/moderators").status_code == 403
+    response = admin.post(f"/admin/communities/{world.lupus}/moderators", data={"username": "nobody"})
+    assert response.status_code == 422 and "No member with that username" in text(response)
+    admin.post(f"/admin/communities/{world.lupus}/moderators", data={"username": "Nell"})
+    page = text(admin.get(f"/admin/communities/{world.lupus}/moderators"))
+    assert "nell" in page and "no two-factor yet" in page
+    nell = client_for(app, newmod)
+    assert nell.get("/moderation").status_code == 403  # no 2FA, no powers
+    with app.app_context():
+        from community.forums.models import Moderator
+
+        assert db.session.scalar(sa.select(Moderator.id).where(Moderator.user_id == newmod.id))
+        admin.post(f"/admin/communities/{world.lupus}/moderators", data={"remove": newmod.id, "reason": "stepped down"})
+        assert not db.session.scalar(sa.select(Moderator.id).where(Moderator.user_id == newmod.id))
+        assert actions_logged()[-2:] == ["moderator.appoint", "moderator.remove"]

@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ..errors import Forbidden, NotFound, ValidationFailed
@@ -7,6 +7,7 @@ from ..extensions import db
 from ..forums import services as forums
 from ..forums.forms import CommunityForm
 from ..forums.models import Community
+from ..moderation import tools
 from ..views_util import apply_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -41,3 +42,31 @@ def edit_community(community_id=None):
             flash(f"{saved.name} saved.", "success")
             return redirect(url_for("admin.communities"))
     return render_template("admin/community_form.html", form=form, community=community), 422 if form.errors else 200
+
+
+@bp.route("/communities/<int:community_id>/moderators", methods=["GET", "POST"])
+def moderators(community_id):
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise NotFound("No such community.")
+    errors = {}
+    if request.method == "POST":
+        from ..accounts.forms import EmptyForm
+
+        if EmptyForm().validate_on_submit():
+            try:
+                if request.form.get("remove"):
+                    tools.dismiss(g.viewer, community.id, request.form.get("remove", type=int), request.form.get("reason"))
+                    flash("Moderator removed.", "success")
+                else:
+                    user = tools.appoint(g.viewer, community.id, request.form.get("username"), request.form.get("reason"))
+                    flash(f"{user.username} now moderates {community.name}."
+                          + ("" if user.totp_enabled else " Their powers wait until they turn on two-factor authentication."),
+                          "success")
+                return redirect(url_for("admin.moderators", community_id=community.id))
+            except ValidationFailed as exc:
+                errors = exc.fields
+    from ..accounts.forms import EmptyForm
+
+    return render_template("admin/moderators.html", community=community, form=EmptyForm(), errors=errors,
+                           moderators=tools.moderators(g.viewer, community.id)), 422 if errors else 200

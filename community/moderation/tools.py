@@ -233,3 +233,53 @@ def standing(user_id):
         sa.select(Post, Thread.title).join(Thread, Thread.id == Post.thread_id)
         .where(Post.author_id == user_id, Post.state.in_(("rejected", "hidden"))).order_by(Post.id.desc())).all()
     return sanctions, posts
+
+
+# ---------------------------------------------------------------- appointing moderators (admins)
+
+def moderators(viewer, community_id):
+    """(user, has_2fa) for each moderator of a community; admins only."""
+    if not viewer.is_admin:
+        raise Forbidden("Admins appoint moderators.")
+    from ..forums.models import Moderator
+
+    return [(user, user.totp_enabled) for user in db.session.scalars(
+        sa.select(User).join(Moderator, Moderator.user_id == User.id)
+        .where(Moderator.community_id == community_id).order_by(User.username))]
+
+
+def appoint(viewer, community_id, username, reason=""):
+    """Make a member a moderator of one community. Their powers wait for two-factor authentication."""
+    from ..forums.models import Moderator
+
+    if not viewer.is_admin:
+        raise Forbidden("Admins appoint moderators.")
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise NotFound("No such community.")
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == (username or "").strip().lower()))
+    if user is None:
+        raise ValidationFailed("No member with that username.", {"username": "No member with that username."})
+    if db.session.scalar(sa.select(Moderator.id).where(Moderator.user_id == user.id,
+                                                       Moderator.community_id == community.id)):
+        raise ValidationFailed("Already a moderator here.", {"username": f"{user.username} already moderates it."})
+    db.session.add(Moderator(user_id=user.id, community_id=community.id))
+    log.record(viewer.user_id, "moderator.appoint", "user", user.id, community.id,
+               (reason or "appointed") + ("" if user.totp_enabled else "; powers wait for two-factor authentication"))
+    db.session.commit()
+    return user
+
+
+def dismiss(viewer, community_id, user_id, reason):
+    from ..forums.models import Moderator
+
+    if not viewer.is_admin:
+        raise Forbidden("Admins appoint moderators.")
+    reason = _reason(reason)
+    row = db.session.scalar(sa.select(Moderator).where(Moderator.user_id == user_id,
+                                                       Moderator.community_id == community_id))
+    if row is None:
+        raise NotFound("Not a moderator of this community.")
+    db.session.delete(row)
+    log.record(viewer.user_id, "moderator.remove", "user", user_id, community_id, reason)
+    db.session.commit()
