@@ -52,7 +52,7 @@ def item(item_id):
                            flags=services.flags_of(row.Post.id), flag_reasons=FLAG_REASONS, errors={})
 
 
-DONE = {"approve": "Approved.", "reject": "Rejected; the author is told why.", "hide": "Hidden.",
+DONE = {"approve": "Approved and published.", "reject": "Rejected; the author is told why.", "hide": "Hidden.",
         "restore": "Restored.", "acknowledge": "Alert acknowledged. Thank you for checking on them.",
         "close": "Review closed."}
 

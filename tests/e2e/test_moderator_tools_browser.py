@@ -96,7 +96,7 @@ def test_moderator_works_each_queue_and_every_action_is_logged(e2e_app, new_cont
     moderator.keyboard.press("j")
     expect(moderator.get_by_role("article").first).to_be_focused()
     moderator.keyboard.press("a")
-    expect(moderator.get_by_text("Approved.")).to_be_visible()
+    expect(moderator.get_by_text("Approved and published.")).to_be_visible()
 
     # the flag: hide the post with a reason
     moderator.goto("/moderation?kind=flagged")
