@@ -154,10 +154,10 @@ def test_reject_tells_the_author_why_and_they_can_appeal_once_to_another_moderat
     assert mailbox.to("mia@example.org") and mailbox.to("ada@example.org")
     assert not mailbox.to("mo@example.org") and not mailbox.to("lu@example.org")
     assert mod.get(f"/moderation/appeals/{appeal.id}").status_code == 404
-    assert "appeals a rejected post" not in text(mod.get("/moderation/appeals"))
+    assert "appeals the removal of a post" not in text(mod.get("/moderation/appeals"))
     assert client_for(app, world.other_mod).get(f"/moderation/appeals/{appeal.id}").status_code == 404
     mia = client_for(app, world.mod2)
-    assert "appeals a rejected post" in text(mia.get("/moderation/appeals"))
+    assert "appeals the removal of a post" in text(mia.get("/moderation/appeals"))
     assert mia.post(f"/moderation/appeals/{appeal.id}", data={"outcome": "overturned"}).status_code == 422
     assert mia.post(f"/moderation/appeals/{appeal.id}",
                     data={"outcome": "overturned", "reason": "Fair: a question."}).status_code == 302
@@ -197,6 +197,17 @@ def test_edit_before_approving_hide_restore_and_acknowledge(app, world):
         assert db.session.get(Post, plain).state == "published"
         assert db.session.get(Thread, world.thread).reply_count == replies + 1
         assert ["post.hide", "post.restore"] == [a for a in actions_logged(plain) if a.startswith("post.")]
+    # A hidden post can be appealed by its author too; overturning restores it.
+    mod.post(f"/moderation/posts/{plain}/hide", data={"reason": "off topic after all"})
+    bo = client_for(app, world.bo)
+    assert bo.post("/account/standing", data={"kind": "rejection", "target": plain,
+                                              "message": "It answers the question."}).status_code == 302
+    with app.app_context():
+        appeal_id = db.session.scalar(sa.select(Appeal.id).where(Appeal.target_id == plain))
+    assert mod.get(f"/moderation/appeals/{appeal_id}").status_code == 404  # mo hid it
+    client_for(app, world.mod2).post(f"/moderation/appeals/{appeal_id}", data={"outcome": "overturned", "reason": "ok"})
+    with app.app_context():
+        assert db.session.get(Post, plain).state == "published"
 
 
 def test_removed_consult_notice_stays_removed_until_the_author_edits(app, world):

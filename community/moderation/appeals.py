@@ -1,4 +1,4 @@
-"""Appeals: a member whose post was rejected, or who was silenced or suspended, may appeal once.
+"""Appeals: a member whose post was rejected or hidden, or who was silenced or suspended, may appeal once.
 The appeal goes to the community's other moderators and the admins — never to whoever acted."""
 import sqlalchemy as sa
 
@@ -10,7 +10,7 @@ from ..forums.models import Community, Moderator, Post, Thread
 from ..models_base import utcnow
 from . import log, pipeline
 from .models import Appeal, ReviewItem, Sanction, StaffAction
-from .services import _reason, require_moderator
+from .services import _reason, _set_hidden, require_moderator
 
 MESSAGE_MAX = 1000
 SUBJECT = "Patient Commons: an appeal to decide"
@@ -20,7 +20,8 @@ def _rejected_by(post_id):
     """Who rejected the post: the moderator who closed its review, or None (the pipeline)."""
     return db.session.scalar(
         sa.select(StaffAction.actor_id).where(StaffAction.target_type == "post", StaffAction.target_id == post_id,
-                                              StaffAction.action.in_(("post.reject", "pipeline.reject")))
+                                              StaffAction.action.in_(("post.reject", "pipeline.reject", "post.hide",
+                                                                      "flag.hide")))
         .order_by(StaffAction.id.desc()).limit(1))
 
 
@@ -52,8 +53,8 @@ def create(viewer, kind, target_id, message):
     if kind == "rejection":
         row = db.session.execute(sa.select(Post, Thread).join(Thread, Thread.id == Post.thread_id)
                                  .where(Post.id == target_id)).one_or_none()
-        if row is None or row.Post.author_id != viewer.user_id or row.Post.state != "rejected":
-            raise NotFound("No rejected post of yours with that number.")
+        if row is None or row.Post.author_id != viewer.user_id or row.Post.state not in ("rejected", "hidden"):
+            raise NotFound("No rejected or hidden post of yours with that number.")
         community_id, acted_by = row.Thread.community_id, _rejected_by(row.Post.id)
     else:
         entry = db.session.get(Sanction, target_id)
@@ -121,13 +122,15 @@ def decide(viewer, appeal_id, outcome, reason):
     if outcome == "overturned":
         if appeal.kind == "rejection":
             post = db.session.get(Post, appeal.target_id)
+            thread = db.session.get(Thread, post.thread_id)
             if post.state == "rejected":
-                thread = db.session.get(Thread, post.thread_id)
                 post.state = "held"
                 if post.number == 1:
                     thread.state = "held"
                 pipeline.approve(post)
-                post.notices = [n for n in post.notices or () if n["kind"] != "moderator"]
+            elif post.state == "hidden":
+                _set_hidden(post, thread, db.session.get(Community, thread.community_id), False)
+            post.notices = [n for n in post.notices or () if n["kind"] != "moderator"]
         else:
             entry = db.session.get(Sanction, appeal.target_id)
             entry.lifted_at = utcnow()
