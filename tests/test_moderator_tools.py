@@ -515,3 +515,76 @@ def test_admins_appoint_and_remove_moderators_whose_powers_wait_for_2fa(app, wor
         admin.post(f"/admin/communities/{world.lupus}/moderators", data={"remove": newmod.id, "reason": "stepped down"})
         assert not db.session.scalar(sa.select(Moderator.id).where(Moderator.user_id == newmod.id))
         assert actions_logged()[-2:] == ["moderator.appoint", "moderator.remove"]
+
+
+def test_moderators_do_not_judge_their_own_posts_or_sanction_other_staff(app, world):
+    with app.app_context():
+        own = reply_as(world.mod, world.thread, "Pacing is the one thing that helped me.")
+        flags.flag_post(viewer(world.alex), own, "misinformation")
+        item = db.session.scalar(sa.select(ReviewItem.id).where(ReviewItem.post_id == own))
+    mo, mia = client_for(app, world.mod), client_for(app, world.mod2)
+    assert "Pacing is the one thing" not in text(mo.get("/moderation"))
+    assert "Pacing is the one thing" in text(mia.get("/moderation"))
+    assert mo.post(f"/moderation/items/{item}/approve").status_code == 403
+    assert mo.get(f"/moderation/members/{world.mod.id}?community={world.ms}").status_code == 404
+    assert "alex" not in text(mo.get("/moderation/log"))      # who flagged is not in the log
+    # Another moderator may not be silenced by a moderator, only by an admin; a message is fine.
+    assert mia.post(f"/moderation/members/{world.mod.id}/sanction", data={
+        "community": world.ms, "kind": "silence", "rule": "Rule 1", "duration": "1d"}).status_code == 403
+    assert mia.post(f"/moderation/members/{world.mod.id}/sanction", data={
+        "community": world.ms, "kind": "message", "message": "Can you take the weekend shift?"}).status_code == 302
+    assert client_for(app, world.admin).post(f"/moderation/members/{world.mod.id}/sanction", data={
+        "community": world.ms, "kind": "silence", "rule": "Rule 1", "duration": "1d"}).status_code == 302
+    standing = text(mo.get("/account/standing"))
+    assert "Can you take the weekend shift?" in standing and "Message from the moderators" in standing
+    with app.app_context():
+        entry = db.session.scalars(sa.select(StaffAction).where(StaffAction.action == "member.message")).one()
+        assert entry.reason == "private message sent"
+
+
+def test_an_appeal_nobody_else_can_decide_waits_and_says_so(app, world):
+    with app.app_context():
+        db.session.get(User, world.mod2.id).totp_enabled_at = None   # only mo and the admin remain
+        db.session.commit()
+    admin = client_for(app, world.admin)
+    admin.post(f"/moderation/members/{world.bo.id}/sanction", data={
+        "community": world.ms, "kind": "suspend", "rule": "Rule 7", "duration": "7d"})
+    with app.app_context():
+        suspension = db.session.scalars(sa.select(Sanction)).one()
+        assert suspension.community_id is None
+    response = client_for(app, world.bo).post("/account/standing", data={
+        "kind": "sanction", "target": suspension.id, "message": "Please reconsider."}, follow_redirects=True)
+    assert "waits for another moderator or admin" in text(response)
+    assert "Please reconsider" not in text(admin.get("/moderation/appeals"))
+
+
+def test_rules_csv_reimport_changes_nothing_and_keeps_flags(app, world):
+    with app.app_context():
+        rule = rules.create(viewer(world.mod), world.ms, {"match_type": "word", "pattern": "NHS", "action": "flag",
+                                                          "case_sensitive": "1"})
+        rule.enabled = False
+        db.session.commit()
+    mod = client_for(app, world.mod)
+    exported = mod.get(f"/moderation/rules/export.csv?community={world.ms}").get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(sa.delete(Rule))
+        db.session.commit()
+    from io import BytesIO
+
+    for expected in ("1 rule imported.", "0 rules imported; 1 already there, skipped."):
+        response = mod.post("/moderation/rules/import", follow_redirects=True, content_type="multipart/form-data",
+                            data={"community": world.ms, "file": (BytesIO(exported.encode()), "rules.csv")})
+        assert expected in text(response)
+    with app.app_context():
+        again = db.session.scalars(sa.select(Rule)).one()
+        assert again.case_sensitive and not again.enabled
+    assert "Choose a CSV file" in text(mod.post("/moderation/rules/import", data={"community": world.ms}))
+
+
+def test_a_merged_threads_author_and_moderators_are_sent_on_too(app, world):
+    with app.app_context():
+        dup_id = start_thread(world.bo, db.session.get(Community, world.ms), "Afternoons", "Duplicate.")[0].id
+    client_for(app, world.mod).post(f"/moderation/threads/{dup_id}/merge", data={"target": world.thread, "reason": "dup"})
+    for who in (world.bo, world.mod):
+        response = client_for(app, who).get(f"/t/{dup_id}")
+        assert response.status_code == 301 and response.headers["Location"].endswith(f"/t/{world.thread}")

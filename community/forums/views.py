@@ -106,6 +106,9 @@ def thread(thread_id):
         if merged_into is None:
             raise
         return redirect(url_for("forums.thread", thread_id=merged_into), 301)
+    if thread.merged_into_id:
+        # Its author and the moderators can still load the emptied duplicate: send them on too.
+        return redirect(url_for("forums.thread", thread_id=thread.merged_into_id), 301)
     page = request.args.get("page", 1, type=int)
     pages = services.page_count(thread)
     if page < 1 or page > pages:

@@ -33,7 +33,8 @@ def _admins():
 
 MODERATORS = "You moderate the community it was posted in."
 NO_MODERATORS = "Its community has no moderators with two-factor authentication, so it comes to the site admins."
-URGENT = "It may describe someone else in immediate danger, so it comes to the site admins at once."
+URGENT = ("It may describe a plan and the means to act on it, or someone else in immediate danger, "
+          "so it comes to the site admins at once.")
 UNACKNOWLEDGED = "Nobody has acknowledged it yet, so it now goes to the site admins as well."
 
 

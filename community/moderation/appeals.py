@@ -112,9 +112,15 @@ def get(viewer, appeal_id):
 def decide(viewer, appeal_id, outcome, reason):
     """upheld (the decision stands) or overturned (the post is published / the sanction lifted)."""
     appeal = get(viewer, appeal_id)
+    fields = {}
     if outcome not in ("upheld", "overturned"):
-        raise ValidationFailed("Choose upheld or overturned.", {"outcome": "Choose upheld or overturned."})
-    reason = _reason(reason)
+        fields["outcome"] = "Choose uphold or overturn."
+    try:
+        reason = _reason(reason)
+    except ValidationFailed as exc:
+        fields.update(exc.fields)
+    if fields:
+        raise ValidationFailed("Please correct the highlighted fields.", fields)
     if appeal.status != "open":
         raise ValidationFailed("This appeal is already decided.", {"outcome": "Already decided."})
     appeal.status, appeal.decided_by, appeal.decision_reason, appeal.decided_at = (
@@ -147,3 +153,18 @@ def decide(viewer, appeal_id, outcome, reason):
 
 def mine(user_id):
     return db.session.scalars(sa.select(Appeal).where(Appeal.user_id == user_id).order_by(Appeal.id.desc())).all()
+
+
+def details(appeal):
+    """What the decider needs: who appeals, what was decided, where, by whom and why."""
+    def name(user_id):
+        return db.session.scalar(sa.select(User.username).where(User.id == user_id)) if user_id else None
+
+    community = db.session.get(Community, appeal.community_id) if appeal.community_id else None
+    out = {"member": name(appeal.user_id), "community": community.name if community else "site-wide",
+           "acted_by": name(appeal.acted_by) or "the moderation pipeline", "post": None, "sanction": None}
+    if appeal.kind == "rejection":
+        out["post"] = db.session.get(Post, appeal.target_id)
+    else:
+        out["sanction"] = db.session.get(Sanction, appeal.target_id)
+    return out

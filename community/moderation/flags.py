@@ -29,7 +29,7 @@ def trust(user, now=None):
         return "new"
     if (now - user.created_at).days >= 30 and user.approved_posts >= 20:
         sanctioned = db.session.scalar(sa.select(sa.func.count(Sanction.id)).where(
-            Sanction.user_id == user.id, Sanction.created_at > now - timedelta(days=90)))
+            Sanction.user_id == user.id, Sanction.kind != "message", Sanction.created_at > now - timedelta(days=90)))
         return "member" if sanctioned else "trusted"
     return "member"
 
@@ -56,7 +56,7 @@ def flag_post(viewer, post_id, reason, message=""):
     reason = (reason or "").strip()
     message = (message or "").strip()
     if reason not in FLAG_REASONS:
-        fields["reason"] = "Choose a reason: " + ", ".join(FLAG_REASONS) + "."
+        fields["reason"] = "Choose what is wrong with the post."
     if len(message) > MESSAGE_MAX:
         fields["message"] = f"At most {MESSAGE_MAX} characters."
     elif reason == "other" and not message:
@@ -82,7 +82,6 @@ def flag_post(viewer, post_id, reason, message=""):
         raise Conflict("You have already flagged this post; the moderators will look at it.") from None
     item = _open_item(post, community)
     item.reasons = sorted(set(item.reasons or ()) | {f"Flagged: {FLAG_REASONS[reason].lower()}"})
-    log.record(flagger.id, "flag.create", "post", post.id, community.id, FLAG_REASONS[reason])
     _maybe_hide(post, thread, community)
     db.session.commit()
     return flag

@@ -134,7 +134,9 @@ class Rule(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-SANCTION_KINDS = ("warn", "silence", "suspend")
+# "message" is a private message from the moderators with no sanction (kept here so the member reads
+# every staff message in one place).
+SANCTION_KINDS = ("message", "warn", "silence", "suspend")
 
 
 class Sanction(db.Model):
@@ -156,7 +158,7 @@ class Sanction(db.Model):
 
     def active(self, now=None):
         now = now or utcnow()
-        return self.kind != "warn" and self.lifted_at is None and (self.ends_at is None or self.ends_at > now)
+        return self.kind in ("silence", "suspend") and self.lifted_at is None and (self.ends_at is None or self.ends_at > now)
 
 
 class MemberNote(db.Model):

@@ -92,11 +92,12 @@ def validate(data):
         fields["message"] = "A notice rule needs the notice's text."
     if fields:
         raise ValidationFailed("Please correct the highlighted fields.", fields)
-    case = data.get("case_sensitive")
-    enabled = data.get("enabled")
+    # Forms send "1"/"on", CSV files "True"/"False" (as exported) or "true"/"yes".
+    case = str(data.get("case_sensitive", "")).strip().lower()
+    enabled = str(data.get("enabled", "")).strip().lower()
     return {"match_type": match_type, "pattern": pattern, "action": action, "mode": mode, "message": message,
-            "case_sensitive": case in (True, "1", "true", "yes", "on"),
-            "enabled": enabled not in (False, "0", "false", "no", "off")}
+            "case_sensitive": case in ("1", "true", "yes", "on"),
+            "enabled": enabled not in ("0", "false", "no", "off")}
 
 
 def _can_edit(viewer, community_id):
@@ -187,8 +188,12 @@ def export_csv(viewer, community_id):
 
 
 def import_csv(viewer, community_id, text):
-    """All rows or none: a bad row is reported by its line number and nothing is saved."""
+    """All rows or none: a bad row is reported by its line number and nothing is saved. A row equal
+    to a rule already there (match, pattern, action, mode) is skipped, so re-importing an export
+    changes nothing. Returns (imported, skipped)."""
     _can_edit(viewer, community_id)
+    if not (text or "").strip():
+        raise ValidationFailed("Choose a CSV file to import.", {"file": "Choose a CSV file to import."})
     reader = csv.DictReader(io.StringIO(text or ""))
     if not reader.fieldnames or not {"pattern", "action"} <= set(reader.fieldnames):
         raise ValidationFailed("The CSV needs a header row with at least pattern and action.",
@@ -200,13 +205,24 @@ def import_csv(viewer, community_id, text):
         except ValidationFailed as exc:
             problems = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
             raise ValidationFailed(f"Line {line}: {problems}", {"file": f"Line {line}: {problems}"}) from None
-    if _count(community_id) + len(rows) > RULES_MAX:
-        raise ValidationFailed(f"At most {RULES_MAX} rules.", {"file": "Too many rules."})
+    def identity(r):
+        return (r["match_type"], r["pattern"], r["action"], r["mode"]) if isinstance(r, dict) else (
+            r.match_type, r.pattern, r.action, r.mode)
+
+    have = {identity(r) for r in list_rules(viewer, community_id)}
+    new = []
     for clean in rows:
+        if identity(clean) not in have:
+            have.add(identity(clean))
+            new.append(clean)
+    if _count(community_id) + len(new) > RULES_MAX:
+        raise ValidationFailed(f"At most {RULES_MAX} rules.", {"file": "Too many rules."})
+    for clean in new:
         db.session.add(Rule(community_id=community_id, created_by=viewer.user_id, **clean))
-    log.record(viewer.user_id, "rule.import", "community", community_id, community_id, f"{len(rows)} rules from CSV")
+    log.record(viewer.user_id, "rule.import", "community", community_id, community_id,
+               f"{len(new)} rules from CSV ({len(rows) - len(new)} already there)")
     db.session.commit()
-    return len(rows)
+    return len(new), len(rows) - len(new)
 
 
 # ---------------------------------------------------------------- matching

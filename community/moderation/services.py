@@ -22,7 +22,8 @@ DECISIONS = ("approve", "reject", "hide", "restore", "acknowledge", "close")
 
 def require_moderator(viewer):
     if not (viewer.is_admin or viewer.moderates):
-        raise Forbidden("This is for moderators (with two-factor authentication turned on) and admins.")
+        raise Forbidden("This is for moderators and admins. If you have just been made a moderator, turn on "
+                        "two-factor authentication (Settings → two-factor authentication) to start.")
 
 
 def _reason(reason, required=True):
@@ -47,6 +48,8 @@ def queue(viewer, community_id=None, kind=None, age=None, limit=100):
             .limit(limit))
     if not viewer.is_admin:
         stmt = stmt.where(ReviewItem.community_id.in_(viewer.moderates))
+    # Items about one's own posts go to someone else.
+    stmt = stmt.where(Post.author_id != viewer.user_id)
     if community_id:
         stmt = stmt.where(ReviewItem.community_id == community_id)
     if kind:
@@ -74,7 +77,13 @@ def get_item(viewer, item_id):
     row = db.session.execute(_item_statement().where(ReviewItem.id == item_id)).one_or_none()
     if row is None or not viewer.is_moderator(row.ReviewItem.community_id):
         raise NotFound("No such review item in your communities.")
+    if row.Post.author_id == viewer.user_id:
+        raise Forbidden("This item is about your own post: another moderator or an admin decides it.")
     return row
+
+
+def closer_of(item):
+    return db.session.scalar(sa.select(User.username).where(User.id == item.closed_by)) if item.closed_by else None
 
 
 def flags_of(post_id):
@@ -219,6 +228,8 @@ def _post_row(viewer, post_id):
         .join(Community, Community.id == Thread.community_id).where(Post.id == post_id)).one_or_none()
     if row is None or not viewer.is_moderator(row.Community.id):
         raise NotFound("No such post in your communities.")
+    if row.Post.author_id == viewer.user_id:
+        raise Forbidden("This is your own post: another moderator or an admin decides about it.")
     return row
 
 

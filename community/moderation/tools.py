@@ -122,10 +122,20 @@ def _community_scope(viewer, community_id):
     return db.session.get(Community, community_id)
 
 
+def _is_staff_of(user, community_id):
+    from ..forums.models import Moderator
+
+    return user.role == "admin" or db.session.scalar(sa.select(Moderator.id).where(
+        Moderator.user_id == user.id, Moderator.community_id == community_id)) is not None
+
+
 def member_record(viewer, user_id, community_id):
-    """What moderators of this community know of a member: sanctions and notes (theirs and site-wide)."""
+    """What moderators of this community know of a member: sanctions and notes (theirs and site-wide).
+    Not one's own record: notes about a moderator are for the others."""
     community = _community_scope(viewer, community_id)
     user = _member(user_id)
+    if user.id == viewer.user_id:
+        raise NotFound("Your own record is for the other moderators and the admins.")
     scope = sa.or_(Sanction.community_id == community.id, Sanction.community_id.is_(None))
     sanctions = db.session.scalars(sa.select(Sanction).where(Sanction.user_id == user.id, scope)
                                    .order_by(Sanction.id.desc())).all()
@@ -143,18 +153,19 @@ def _notify(user, subject):
 
 
 def sanction(viewer, user_id, community_id, kind, rule="", message="", duration="7d"):
-    """warn (a private message naming the rule broken), silence in this community, suspend (admins)."""
+    """message (private, no sanction: e.g. checking on someone after a crisis alert), warn (a private
+    message naming the rule broken), silence in this community, suspend (admins)."""
     community = _community_scope(viewer, community_id)
     user = _member(user_id)
     fields = {}
     rule, message = (rule or "").strip(), (message or "").strip()
-    if kind not in ("warn", "silence", "suspend"):
-        fields["kind"] = "Choose warn, silence or suspend."
-    if not rule or len(rule) > 200:
+    if kind not in ("message", "warn", "silence", "suspend"):
+        fields["kind"] = "Choose a message, a warning, silence or suspend."
+    if len(rule) > 200 or (kind != "message" and not rule):
         fields["rule"] = "Name the rule that was broken (up to 200 characters)."
     if len(message) > 2000:
         fields["message"] = "At most 2,000 characters."
-    elif kind == "warn" and not message:
+    elif kind in ("message", "warn") and not message:
         fields["message"] = "Write the message the member will read."
     if kind != "warn" and duration not in DURATIONS:
         fields["duration"] = "Choose how long: " + ", ".join(DURATIONS) + "."
@@ -164,16 +175,18 @@ def sanction(viewer, user_id, community_id, kind, rule="", message="", duration=
         raise Forbidden("Only admins suspend accounts; a moderator can silence in their community.")
     if user.id == viewer.user_id:
         raise Forbidden("You cannot sanction yourself.")
-    if user.role == "admin" and not viewer.is_admin:
-        raise Forbidden("Moderators cannot sanction an admin.")
-    span = DURATIONS.get(duration) if kind != "warn" else None
+    if kind != "message" and not viewer.is_admin and _is_staff_of(user, community.id):
+        raise Forbidden("Moderators cannot warn, silence or suspend another moderator or an admin; ask an admin.")
+    span = DURATIONS.get(duration) if kind in ("silence", "suspend") else None
     entry = Sanction(user_id=user.id, community_id=None if kind == "suspend" else community.id, kind=kind,
                      rule=rule, message=message, created_by=viewer.user_id,
                      ends_at=utcnow() + span if span else None)
     db.session.add(entry)
     db.session.flush()
-    how_long = "" if kind == "warn" else f" for {duration}" if span else " until lifted"
-    log.record(viewer.user_id, f"member.{kind}", "user", user.id, community.id, f"{rule}{how_long}")
+    how_long = "" if kind in ("message", "warn") else f" for {duration}" if span else " until lifted"
+    # A private message's words stay between the moderators and the member (it may speak of their health).
+    log.record(viewer.user_id, f"member.{kind}", "user", user.id, community.id,
+               "private message sent" if kind == "message" else f"{rule}{how_long}")
     _notify(user, "Patient Commons: a message from the moderators")
     db.session.commit()
     return entry
@@ -181,7 +194,7 @@ def sanction(viewer, user_id, community_id, kind, rule="", message="", duration=
 
 def lift(viewer, sanction_id, reason):
     entry = db.session.get(Sanction, sanction_id)
-    if entry is None or entry.kind == "warn":
+    if entry is None or entry.kind in ("message", "warn"):
         raise NotFound("No such silence or suspension.")
     if entry.community_id is None:
         if not viewer.is_admin:

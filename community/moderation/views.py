@@ -6,7 +6,7 @@ from flask_login import login_required
 from ..accounts.forms import EmptyForm
 from ..errors import ServiceError, ValidationFailed
 from ..forums import services as forums
-from . import appeals, flags, log, rules, services, tools
+from . import appeals, flags, log, pipeline, rules, services, tools
 from .models import FLAG_REASONS, KIND_NAMES, RULE_ACTIONS, RULE_MATCH_TYPES
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -47,9 +47,16 @@ def queue():
 
 @bp.route("/items/<int:item_id>")
 def item(item_id):
-    row = services.get_item(g.viewer, item_id)
+    return _item_page(services.get_item(g.viewer, item_id), {})
+
+
+def _item_page(row, errors):
+    # Offsets point into the text the filters judged: only drawn while the post still has that text.
+    spans_current = pipeline.text_hash(row.Post.body) == row.ReviewItem.text_hash
     return render_template("moderation/item.html", row=row, form=EmptyForm(), kinds=KIND_NAMES,
-                           flags=services.flags_of(row.Post.id), flag_reasons=FLAG_REASONS, errors={})
+                           flags=services.flags_of(row.Post.id), flag_reasons=FLAG_REASONS, errors=errors,
+                           spans_current=spans_current, closed_by=services.closer_of(row.ReviewItem)), \
+        422 if errors else 200
 
 
 DONE = {"approve": "Approved and published.", "reject": "Rejected; the author is told why.", "hide": "Hidden.",
@@ -65,11 +72,8 @@ def act(item_id, action):
     try:
         services.decide(g.viewer, item_id, action, request.form.get("reason", ""), body)
     except ValidationFailed as exc:
-        row = services.get_item(g.viewer, item_id)
         flash(exc.message, "error")
-        return render_template("moderation/item.html", row=row, form=EmptyForm(), kinds=KIND_NAMES,
-                               flags=services.flags_of(row.Post.id), flag_reasons=FLAG_REASONS,
-                               errors=exc.fields), 422
+        return _item_page(services.get_item(g.viewer, item_id), exc.fields)
     flash(DONE[action], "success")
     return redirect(request.form.get("next") if request.form.get("next", "").startswith("/moderation")
                     else url_for(".queue"))
@@ -85,7 +89,7 @@ def post_action(post_id, action):
                 flash("Notice removed; the reason is in the staff log.", "success")
             else:
                 services.moderate_post_directly(g.viewer, post_id, action, request.form.get("reason"))
-                flash("Done; the reason is in the staff log.", "success")
+                flash("Post hidden; its author is told why." if action == "hide" else "Post restored.", "success")
         except ValidationFailed as exc:
             flash(" ".join(exc.fields.values()) or exc.message, "error")
     return redirect(url_for("standing.flag", post_id=post_id))
@@ -157,16 +161,16 @@ def appeal(appeal_id):
         else:
             flash("Appeal decided; the member is told.", "success")
             return redirect(url_for(".appeal_list"))
-    target = forums.posts_by_id([found.target_id]).get(found.target_id) if found.kind == "rejection" else None
-    return render_template("moderation/appeal.html", appeal=found, target=target, form=EmptyForm(),
-                           errors=errors), 422 if errors else 200
+    return render_template("moderation/appeal.html", appeal=found, about=appeals.details(found), form=EmptyForm(),
+                           errors=errors, chosen=request.form), 422 if errors else 200
 
 
 @bp.route("/log")
 def staff_log():
-    rows = log.entries(g.viewer, _int_arg("community"), request.args.get("action") or None, _int_arg("before"))
+    action = (request.args.get("action") or "").strip()[:40] or None
+    rows = log.entries(g.viewer, _int_arg("community"), action, _int_arg("before"))
     return render_template("moderation/log.html", rows=rows, communities=services.moderated_communities(g.viewer),
-                           chosen=_int_arg("community"))
+                           chosen=_int_arg("community"), action=action or "")
 
 
 def _rules_scope():
@@ -251,7 +255,9 @@ def rules_import():
             count = rules.import_csv(g.viewer, community_id, text)
         except ValidationFailed as exc:
             return _rules_page(community_id, communities, exc.fields, status=422)
-        flash(f"{count} rules imported.", "success")
+        imported, skipped = count
+        flash(f"{imported} rule{'' if imported == 1 else 's'} imported"
+              + (f"; {skipped} already there, skipped." if skipped else "."), "success")
     return redirect(url_for(".rules_page", community=community_id))
 
 
@@ -263,13 +269,17 @@ def standing():
     errors, status = {}, 200
     if request.method == "POST" and _csrf_ok():
         try:
-            appeals.create(g.viewer, request.form.get("kind"), request.form.get("target", type=int),
-                           request.form.get("message"))
+            appeal = appeals.create(g.viewer, request.form.get("kind"), request.form.get("target", type=int),
+                                    request.form.get("message"))
         except ServiceError as exc:
             errors, status = exc.fields or {"message": exc.message}, exc.status
             flash(exc.message, "error")
         else:
-            flash("Appeal sent. A moderator who did not make the decision will look at it.", "success")
+            if appeals.deciders(appeal):
+                flash("Appeal sent. A moderator who did not make the decision will look at it.", "success")
+            else:
+                flash("Appeal saved. Right now nobody but the person who made the decision could review it, so it "
+                      "waits for another moderator or admin; it stays open until then.", "info")
             return redirect(url_for(".standing"))
     sanctions, posts = tools.standing(g.viewer.user_id)
     mine = {(a.kind, a.target_id): a for a in appeals.mine(g.viewer.user_id)}
