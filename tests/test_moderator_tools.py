@@ -588,3 +588,28 @@ def test_a_merged_threads_author_and_moderators_are_sent_on_too(app, world):
     for who in (world.bo, world.mod):
         response = client_for(app, who).get(f"/t/{dup_id}")
         assert response.status_code == 301 and response.headers["Location"].endswith(f"/t/{world.thread}")
+
+
+def test_an_at_risk_flag_goes_to_the_top_alerts_the_moderators_and_never_hides(app, world, mailbox):
+    with app.app_context():
+        post_id = reply_as(world.bo, world.thread, "Honestly I don't see the point of anything lately.")
+        for who in (world.alex, world.cy, world.mod2):
+            flags.flag_post(viewer(who), post_id, "at_risk")
+        assert db.session.get(Post, post_id).state == "published"
+        item = db.session.scalars(sa.select(ReviewItem).where(ReviewItem.post_id == post_id)).one()
+        assert item.priority == 0 and "Flagged: someone may be at risk of harm" in item.reasons
+    assert len(mailbox.to("mo@example.org")) == 1 and "at risk" in mailbox.last_body("mo@example.org")
+    assert "don't see the point" not in mailbox.last_body("mo@example.org")
+    assert not mailbox.to("lu@example.org")
+
+
+def test_a_blocked_post_is_counted_and_logged_without_its_text(app, world):
+    with app.app_context():
+        rule = rules.create(viewer(world.mod), world.ms, {"match_type": "word", "pattern": "snakeoil", "action": "block"})
+        rule_id = rule.id
+    response = client_for(app, world.bo).post(f"/t/{world.thread}/reply", data={"body": "snakeoil for my legs"})
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.get(Rule, rule_id).hit_count == 1
+        entry = db.session.scalars(sa.select(StaffAction).where(StaffAction.action == "rule.block")).one()
+        assert "legs" not in entry.reason and entry.community_id == world.ms

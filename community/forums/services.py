@@ -427,6 +427,10 @@ def _refuse_blocked(community_id, text):
     """An enforced block rule refuses the post in the composer, saying why; nothing is saved."""
     rule = watch_rules.blocking(community_id, text)
     if rule is not None:
+        # Counted and logged (nothing else of the refused post is kept), then refused.
+        watch_rules.note_hits([(rule, ())])
+        watch_rules.log.record(None, "rule.block", "rule", rule.id, community_id, watch_rules.reason(rule))
+        db.session.commit()
         message = watch_rules.block_message(rule)
         raise ValidationFailed(message, {"body": message})
 

@@ -64,14 +64,18 @@ def raise_alert(item, community):
 RULE_SUBJECT = "Patient Commons: a post needs a moderator"
 
 
-def rule_alert(item, community):
-    """An escalate rule matched: the community's moderators (the admins when it has none)."""
+RULE_WHY = "A post matched a rule that asks for a moderator at once."
+AT_RISK_WHY = "A member flagged a post because someone may be at risk of harm."
+
+
+def rule_alert(item, community, why=RULE_WHY):
+    """A post needs a moderator now (an escalate rule, a member's at-risk flag): the community's
+    moderators (the admins when it has none)."""
     users = _moderators(community.id) or _admins()
     link = current_app.config["SITE_URL"].rstrip("/") + f"/moderation/items/{item.id}"
     for user in users:
         accounts.queue_mail(user.email, RULE_SUBJECT, (
-            f"Hello {user.username},\n\nA post matched a rule that asks for a moderator at once.\n\n"
-            f"Please open it:\n{link}\n"))
+            f"Hello {user.username},\n\n{why}\n\nPlease open it:\n{link}\n"))
     item.last_alerted_at = utcnow()
     item.alert_count = 1
 

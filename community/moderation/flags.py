@@ -12,7 +12,7 @@ from ..extensions import db
 from ..forums.models import Community, Thread
 from ..forums.services import _post_for
 from ..models_base import utcnow
-from . import log, pipeline
+from . import alerts, log, pipeline
 from .models import FLAG_REASONS, PRIORITY, Flag, ReviewItem, Sanction
 from .services import _set_hidden
 
@@ -82,6 +82,13 @@ def flag_post(viewer, post_id, reason, message=""):
         raise Conflict("You have already flagged this post; the moderators will look at it.") from None
     item = _open_item(post, community)
     item.reasons = sorted(set(item.reasons or ()) | {f"Flagged: {FLAG_REASONS[reason].lower()}"})
+    if reason == "at_risk":
+        # Not a complaint about the post: a person may need help. Top of the queue, moderators
+        # e-mailed, and it never counts towards hiding the post.
+        first = item.priority != 0
+        item.priority = 0
+        if first:
+            alerts.rule_alert(item, community, alerts.AT_RISK_WHY)
     _maybe_hide(post, thread, community)
     db.session.commit()
     return flag
@@ -102,7 +109,7 @@ def _open_item(post, community):
 def _maybe_hide(post, thread, community):
     rows = db.session.execute(
         sa.select(User, Flag.weight).join(Flag, Flag.user_id == User.id)
-        .where(Flag.post_id == post.id, Flag.status == "open")).all()
+        .where(Flag.post_id == post.id, Flag.status == "open", Flag.reason != "at_risk")).all()
     author = db.session.get(User, post.author_id)
     author_level = trust(author)
     score = hide_score([(u.created_at, w, trust(u)) for u, w in rows], author_level)

@@ -85,6 +85,7 @@ def _append_only(mapper, connection, target):
 
 
 FLAG_REASONS = {
+    "at_risk": "Someone may be at risk of harm",
     "spam": "Spam or selling", "abuse": "Abusive or harassing", "misinformation": "Harmful misinformation",
     "personal_info": "Shares someone's personal information", "other": "Something else",
 }
