@@ -156,8 +156,8 @@ def moderate_post(post_id):
             ))
     # Watched-word rules: enforced ones act below, shadow ones are only logged.
     title = thread.title if post.number == 1 else ""
-    hits = rules.matches(rules.rules_for(community.id), judged) + [
-        (rule, []) for rule, _ in rules.matches(rules.rules_for(community.id), title)]
+    watched = rules.rules_for(community.id)
+    hits = rules.matches(watched, judged) + [(rule, []) for rule, _ in rules.matches(watched, title)]
     seen, rule_hits = set(), []
     for rule, spans in hits:
         if rule.id not in seen:
