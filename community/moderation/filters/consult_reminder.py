@@ -10,7 +10,7 @@ import re
 from . import drugs
 from .normalize import CAUTION, CONDITION, actors, after, alt, compile_imperative, modality, own_initiative
 from .base import FilterVerdict, Span
-from .scan import RuleSet, alternatives, split_group
+from .scan import RuleSet, alternatives, gate, matches_at, split_group
 
 NAME = "consult_reminder"
 EMPTY = FilterVerdict(NAME, (), (), (), ())
@@ -180,6 +180,23 @@ _PROMO_CLAIM = RuleSet([("claim", alt) for alt in alternatives(
     r"\s+for\s+(?:\w+\s+){0,2}?(?:" + CONDITION + r")\b")])
 
 
+# (run on a clause or a sentence, which mostly holds none of the literals these need)
+(_IMPOSED, _REPORTED, _UNFAVOURABLE, _ABANDONED, _CONTRAST, _IMPERATIVE_INSIDE, _HIGH_RISK, _MODEL_ADVICE) = map(
+    gate, (_IMPOSED, _REPORTED, _UNFAVOURABLE, _ABANDONED, _CONTRAST, _IMPERATIVE_INSIDE, _HIGH_RISK, _MODEL_ADVICE))
+
+
+def _quote_marks(low):
+    """Where a `_QUOTED` match can start: each of its branches opens with a quote mark (`re`
+    would try every character, as one branch starts with a lookbehind)."""
+    found = []
+    for mark in "\"'\u201c":
+        i = low.find(mark)
+        while i >= 0:
+            found.append(i)
+            i = low.find(mark, i + 1)
+    return sorted(found)
+
+
 def _in(spans, start, end):
     return [t for t in spans if start <= t[0] and t[1] <= end]
 
@@ -191,18 +208,22 @@ def _antecedents(doc, pos, tx_all):
 
 
 def _candidate_ranges(doc, tx_all):
-    """Sentences holding a treatment, and the two after each (for "stopped it" and the like)."""
-    ranges = []
+    """Sentences holding a treatment, and the two after each (for "stopped it" and the like):
+    [start, end] ranges, in order, each yielded once it is complete."""
+    current = None
+    s_start = own_end = 0
     for start, _, _, _ in tx_all:
-        s_start, s_end = doc.sentence_at(start)
-        for _ in range(2):
-            if s_end < len(doc.low):
-                s_end = doc.sentence_at(s_end + 1)[1]
-        if ranges and s_start <= ranges[-1][1]:
-            ranges[-1][1] = max(ranges[-1][1], s_end)
+        if s_start <= start < own_end:
+            continue        # (sorted) in the sentence of the one before: its range is there already
+        s_start, own_end, s_end = doc.sentences_from(start, 2)
+        if current and s_start <= current[1]:
+            current[1] = max(current[1], s_end)
         else:
-            ranges.append([s_start, s_end])
-    return ranges
+            if current:
+                yield current
+            current = [s_start, s_end]
+    if current:
+        yield current
 
 
 def _is_advice(clause, mods, who):
@@ -288,6 +309,12 @@ def _blank(text, spans):
     return text
 
 
+# A long post's first range (see `_candidate_ranges`) is first read from the drug names in its
+# first characters alone, when no later treatment can join it: its first change near a
+# treatment usually decides, and finding every drug name in a long post costs more.
+_HEAD = 1000
+
+
 def check(doc):
     low = doc.low
     index = doc.index()
@@ -297,26 +324,83 @@ def check(doc):
         return _promotion(doc)     # no treatment named: nothing to change
     # an apostrophe opens a quote only after a space ("hear 'have you tried yoga'"), not in "i'm"
     has_quotes = '"' in low or " '" in low or low.startswith("'") or "\u201c" in low
-    quoted = [(q.start(), q.end()) for q in _QUOTED.finditer(low)] if has_quotes else []
+    quoted = [(q.start(), q.end()) for q in matches_at(_QUOTED, low, _quote_marks(low))] if has_quotes else []
     text = _blank(low, quoted) if quoted else low
-    tx_all = [(a, b, low[a:b], kind) for a, b, kind in doc.scan(_TREATMENTS)]
-    tx_all += [(a, b, name, "drug") for a, b, name in doc.drugs]
-    tx_all = sorted(t for t in tx_all if not any(a <= t[0] < b for a, b in quoted))
+
+    def outside(found):
+        return [t for t in found if not any(a <= t[0] < b for a, b in quoted)]
+
+    named = None            # the treatment nouns and remedies of the whole post, when needed
+    decided, first_done = set(), False
+    names = drugs.candidates(low, index.words)
+    if len(low) > _HEAD:
+        head_named = [(a, b, low[a:b], kind) for a, b, kind in
+                      _TREATMENTS.find(low, index, within=[(0, _HEAD)], until=_HEAD) if a < _HEAD]
+        head_named = outside(head_named)
+        # (with a remedy here, the post has one: no need to find the others yet)
+        if any(t[3] == "remedy" for t in head_named):
+            remedies = True
+        else:
+            named = outside([(a, b, low[a:b], kind) for a, b, kind in doc.scan(_TREATMENTS)])
+            remedies = any(t[3] == "remedy" for t in named)
+        head = sorted(head_named + outside([(a, b, name, "drug") for a, b, name in
+                                            drugs.find(low, before=_HEAD, found=names)]))
+        ranges = _candidate_ranges(doc, head)
+        first = next(ranges, None)
+        # complete if a second range follows it, or if it ends before the sentence holding
+        # _HEAD starts (a later treatment's range starts there or after)
+        if first and (next(ranges, None) is not None or first[1] < doc.sentence_at(_HEAD)[0]):
+            verdict = _in_ranges(doc, text, head, quoted, [first], decided, remedies)
+            if verdict:
+                return verdict
+            first_done = True
+    if named is None:
+        named = outside([(a, b, low[a:b], kind) for a, b, kind in doc.scan(_TREATMENTS)])
+    remedies = any(t[3] == "remedy" for t in named)
+    tx_all = sorted(named + outside([(a, b, name, "drug") for a, b, name in drugs.find(low, found=names)]))
     if not tx_all:
         return _promotion(doc)
-    verdict = _first_reminder(doc, text, tx_all, quoted)
+    verdict = _first_reminder(doc, text, tx_all, quoted, decided, remedies, first_done)
     return verdict or _promotion(doc)
 
 
-def _first_reminder(doc, text, tx_all, quoted):
+def _first_reminder(doc, text, tx_all, quoted, decided, remedies, first_done):
     """The verdict for the first change near a treatment that earns a reminder, or None."""
-    low = doc.low
+    # The changes are read in the first range on its own, the second, then the rest: the first
+    # change near a treatment usually decides, and finding every change in a long post costs more.
     ranges = _candidate_ranges(doc, tx_all)
-    changes = _CHANGE.find(low, doc.index(), within=ranges)
-    remedies = [t for t in tx_all if t[3] == "remedy"]
+    first = next(ranges)
+    if not first_done:
+        verdict = _in_ranges(doc, text, tx_all, quoted, [first], decided, remedies)
+        if verdict:
+            return verdict
+    second = next(ranges, None)
+    if second is None:
+        return None
+    verdict = _in_ranges(doc, text, tx_all, quoted, [second], decided, remedies)
+    if verdict:
+        return verdict
+    rest = list(ranges)
+    return _in_ranges(doc, text, tx_all, quoted, rest, decided, remedies) if rest else None
+
+
+def _in_ranges(doc, text, tx_all, quoted, ranges, decided, remedies):
+    """The verdict for the first change inside `ranges` (consecutive ones of the post) that
+    earns a reminder, or None. `tx_all` holds at least the treatments named up to their end."""
+    low, index = doc.low, doc.index()
+    lo, hi = ranges[0][0], ranges[-1][1]
+    changes = _CHANGE.find(low, index, within=ranges, until=hi)
     if remedies:
-        changes = sorted(changes + _ADOPT.find(low, doc.index(), within=_candidate_ranges(doc, remedies)))
-    decided = set()
+        remedy_ranges = _candidate_ranges(doc, [t for t in tx_all if t[3] == "remedy"])
+        # ([(0, 0)]: no word-anchored match; an empty list would mean the whole text)
+        within = [(max(a, lo), min(b, hi)) for a, b in remedy_ranges if a < hi and lo < b] or [(0, 0)]
+        changes = sorted(changes + _ADOPT.find(low, index, within=within, until=hi))
+    return _first_change(doc, text, tx_all, quoted, ranges, changes, decided)
+
+
+def _first_change(doc, text, tx_all, quoted, ranges, changes, decided):
+    """The verdict for the first of `changes` (sorted) inside `ranges` that earns a reminder."""
+    low = doc.low
     r = 0
     for start, end, family in changes:
         while r < len(ranges) and ranges[r][1] <= start:
@@ -354,7 +438,7 @@ def _first_reminder(doc, text, tx_all, quoted):
 
 def _promotion(doc):
     """A post that sells and claims its product treats a condition."""
-    if not doc.scan(_COMMERCE):
+    if not doc.has_match(_COMMERCE):
         return EMPTY
     claims = doc.scan(_PROMO_CLAIM)
     if not claims:

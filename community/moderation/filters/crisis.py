@@ -12,7 +12,7 @@ import re
 
 from .base import FilterVerdict, Span
 from .normalize import after
-from .scan import RuleSet, alternatives, split_group
+from .scan import RuleSet, alternatives, gate, split_group
 
 NAME = "crisis"
 EMPTY = FilterVerdict(NAME, (), (), (), ())
@@ -264,6 +264,11 @@ _GRIEF = re.compile(
     r"\b(?:took|taken)\s+(?:his|her|their)\s+own\s+life\b|\bcommitted\s+suicide\b|\bsuicide\s+(?:loss|bereavement)\b")
 _PALLIATIVE = re.compile(r"\b(?:hospice|palliative|end[\s-]of[\s-]life\s+care|comfort\s+care|assisted\s+dying)\b")
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer|don'?t|isn'?t|wasn'?t|am\s+not|i'?m\s+not|aren'?t)\s+(?:\w+\s+)?$")
+# Most sentences hold none of the literals these need: `gate` skips `re` for them.
+(_VOLITION, _MEDICAL_FEAR, _IDIOM, _INFORMATION, _SCREENING, _RECOVERY_STRONG, _RECOVERY_PAST, _PRESENT,
+ _GRIEF, _PALLIATIVE, _NEGATED) = map(gate, (_VOLITION, _MEDICAL_FEAR, _IDIOM, _INFORMATION, _SCREENING,
+                                             _RECOVERY_STRONG, _RECOVERY_PAST, _PRESENT, _GRIEF,
+                                             _PALLIATIVE, _NEGATED))
 
 # Method details and encouragement: the post is held as well.
 _METHOD = re.compile(
@@ -328,7 +333,7 @@ def check(doc):
     actions = ["crisis_resources", "limit_members", "alert"]
     if "A" in tiers or "T" in tiers:
         actions.append("escalate_now")
-    if any(s.kind == "method" for s in spans) or doc.scan(_ENCOURAGE):
+    if any(s.kind == "method" for s in spans) or doc.has_match(_ENCOURAGE):
         actions.append("hold")
     reasons = tuple(_SEVERITY[t] for t in sorted(set(tiers), key=_ORDER.index))
     return FilterVerdict(NAME, (NAME,), tuple(actions), tuple(spans), reasons)

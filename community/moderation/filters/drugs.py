@@ -13,6 +13,8 @@ import pickle
 import re
 import threading
 
+from .scan import matches_at
+
 # Variants that are everyday words or phrases far more often than drug names in posts.
 _NOT_DRUGS = frozenset("""
 armin arvin caps fargo fras modus palin sits indicators fertilizers reagents sunscreen dona
@@ -116,45 +118,63 @@ _NEXT_TWO = re.compile(r"\s+([a-z0-9][a-z0-9'\-]*)(?:\s+([a-z0-9][a-z0-9'\-]*))?
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'-")
 
 
-def _occurrences(s, word):
-    i = s.find(word)
+def _occurrences(s, word, before=None):
+    """Where `word` stands as a word in `s` (starting before `before`, when given)."""
+    limit = len(s) if before is None else before + len(word) - 1
+    i = s.find(word, 0, limit)
     while i >= 0:
         end = i + len(word)
         if (i == 0 or s[i - 1] not in _WORD_CHARS) and (end == len(s) or s[end] not in _WORD_CHARS):
             yield i
-        i = s.find(word, end)
+        i = s.find(word, end, limit)
 
 
 _HYPHEN = re.compile(r"[a-z0-9]-[a-z0-9]")      # cheap to scan for; the word is read around it
 _HYPHEN_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
-def find(s, offset=0, words=None):
-    """Drug names in `s` as (start, end, name), longest match first, offsets plus `offset`.
-    `words`, when given, are the words of `s` already split (a set).
+def _dashes(s):
+    i = s.find("-")
+    while i >= 0:
+        yield i
+        i = s.find("-", i + 1)
 
-    A name followed by "levels", "count" and the like is a lab value, not a treatment."""
+
+def candidates(s, words=None):
+    """(singles, starts) for `find`: the words of `s` that are drug names, and those that
+    start a multi-word one. `words`, when given, are the words of `s` already split (a set)."""
     lexicon, firsts = names(), _first_words()
     if words is None:
         present = set(_WORD.findall(s))
-    else:
-        present = words
-        if "-" in s:
-            present = set(words)
-            for m in _HYPHEN.finditer(s):
-                start = m.start()
-                while start and s[start - 1] in _WORD_CHARS and s[start - 1] != "-":
-                    start -= 1
-                word = _HYPHEN_WORD.match(s, start)
-                if word:
-                    present.add(word.group())
-    singles = present & lexicon
-    starts = present & firsts
+        return present & lexicon, present & firsts
+    hyphenated = set()
+    if "-" in s:
+        # tried only around each "-" (the pattern's middle): `re` alone tries every letter
+        for m in matches_at(_HYPHEN, s, (i - 1 for i in _dashes(s) if i)):
+            start = m.start()
+            while start and s[start - 1] in _WORD_CHARS and s[start - 1] != "-":
+                start -= 1
+            word = _HYPHEN_WORD.match(s, start)
+            if word:
+                hyphenated.add(word.group())
+    # (the two sets apart: copying `words` to add the hyphenated ones costs more)
+    return (words & lexicon) | (hyphenated & lexicon), (words & firsts) | (hyphenated & firsts)
+
+
+def find(s, offset=0, words=None, before=None, found=None):
+    """Drug names in `s` as (start, end, name), longest match first, offsets plus `offset`.
+    `words`, when given, are the words of `s` already split (a set); `found`, the result of
+    `candidates(s, words)`, made once for several calls. With `before`, only the names that
+    start before that index (the start of the whole result): words are searched for no further.
+
+    A name followed by "levels", "count" and the like is a lab value, not a treatment."""
+    lexicon = names()
+    singles, starts = found or candidates(s, words)
     if not singles and not starts:
         return []
     hits = []
     for word in singles | starts:
-        for i in _occurrences(s, word):
+        for i in _occurrences(s, word, before):
             end, name = i + len(word), None
             if word in starts:
                 m = _NEXT_TWO.match(s, end)

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from functools import cached_property
 
-from .scan import RuleSet, WordIndex, alternatives
+from .scan import RuleSet, WordIndex, alternatives, gate
 
 # Abbreviations and spellings a member may use for a canonical word; `alt()` expands them.
 ABBREVIATIONS = {
@@ -89,6 +89,8 @@ _PLAIN = str.maketrans({
 
 _PLAIN_RE = re.compile("[" + re.escape("".join(chr(c) for c in _PLAIN)) + "]")
 _LEET_CHAR = re.compile(r"[0-9@$!|]")
+# a leetspeak character next to a letter: only words that mix the two are rewritten
+_LEET_BY_LETTER = re.compile(r"[0-9@$!|](?:(?=[a-z])|(?<=[a-z].))")
 # a word holding a digit or a symbol; only those that also hold a letter are changed
 _LEET_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|")
 _WORD_HEAD = re.compile(r"[a-z@$!|0-9]*")
@@ -98,8 +100,11 @@ _NUMBER_UNIT = re.compile(r"\d+(?:[.,]\d+)?(?:mg|mcg|ug|ml|g|kg|iu|u|mmol|lbs?|a
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "l"})
 
-_SENTENCE_MARK = re.compile(r"[.!?\n]+")
-_AFTER_SENTENCE = frozenset(" \t\r\n\"')]")
+# The runs of . ! ? and newlines that end a sentence: a run holding a newline, or one followed
+# by a space, a quote, a bracket or the end (not "7.2"). Each branch starts with a literal, so
+# `re` skips ahead to the marks; the possessive repeats take each run whole.
+_SENTENCE_END_AFTER = r"[.!?]*+(?:\n[.!?\n]*+|(?=[ \t\r\"')\]]|\Z))"
+_SENTENCE_END = re.compile(r"\n[.!?\n]*+|\." + _SENTENCE_END_AFTER + "|!" + _SENTENCE_END_AFTER + r"|\?" + _SENTENCE_END_AFTER)
 _CLAUSE_END = re.compile(
     r"[.!?]+(?=[\s\"')\]]|$)|[;\n]+|:(?=\s)|,(?=\s)|\s-+\s|\s\(|\)|\.\.\.|\u2026"
     r"|\b(?:but|however|although|though|whereas|except|anyway|otherwise)\b")
@@ -116,10 +121,12 @@ class Text:
             return
         # str.translate with a dict is slow on long text: substitute only what is there
         plain = _PLAIN_RE.sub(lambda m: _PLAIN[ord(m.group())], raw) if _PLAIN_RE.search(raw) else raw
-        if _ZERO_WIDTH_RE.search(plain) and not _HIDDEN_IN_WORD.search(plain):
+        zero_width = _ZERO_WIDTH_RE.search(plain)
+        hidden = zero_width and _HIDDEN_IN_WORD.search(plain)     # then left in `plain`
+        if zero_width and not hidden:
             # zero-width and variation characters next to emoji: a space keeps every offset
             plain = _ZERO_WIDTH_RE.sub(" ", plain)
-        if unicodedata.is_normalized("NFKC", plain) and not _ZERO_WIDTH_RE.search(plain):
+        if not hidden and unicodedata.is_normalized("NFKC", plain):
             low = plain.casefold()
             if len(low) == len(raw):
                 self.low = low
@@ -194,6 +201,14 @@ class Text:
             cache[key] = rules.find(getattr(self, view), self.index(view))
         return cache[key]
 
+    def has_match(self, rules, view="low"):
+        """Whether `scan(rules, view)` finds anything (without finding the rest)."""
+        cache = self.__dict__.get("_scans", {})
+        key = (id(rules), view)
+        if key in cache:
+            return bool(cache[key])
+        return rules.exists(getattr(self, view), self.index(view))
+
     def scan_range(self, rules, start, end, view="low"):
         """Matches of a `scan.RuleSet` starting in [start, end) (not cached)."""
         return rules.find(getattr(self, view), self.index(view), start, end)
@@ -209,7 +224,9 @@ class Text:
         if not _LEET_CHAR.search(self.low):
             return self.low
         low, changed, last = self.low, [], 0
-        for m in _LEET_CHAR.finditer(low):
+        # (a word whose leetspeak characters all stand apart from letters has no letter: it is
+        # left as it is below, so it is not visited at all)
+        for m in _LEET_BY_LETTER.finditer(low):
             if m.start() < last:
                 continue                       # inside a word already done
             start = m.start()
@@ -236,14 +253,7 @@ class Text:
 
     @cached_property
     def _sentence_ends(self):
-        # a run of . ! ? ends a sentence when a space, a quote or the end follows (not "7.2")
-        low, ends = self.low, []
-        size = len(low)
-        for m in _SENTENCE_MARK.finditer(low):
-            end = m.end()
-            if end == size or low[end] in _AFTER_SENTENCE or "\n" in m.group():
-                ends.append(end)
-        return ends
+        return [m.end() for m in _SENTENCE_END.finditer(self.low)]
 
     def _clause_cuts(self, s_start, s_end):
         """Clause boundaries inside one sentence, found when first needed."""
@@ -257,6 +267,19 @@ class Text:
         ends = self._sentence_ends
         k = bisect.bisect_right(ends, i)
         return (ends[k - 1] if k else 0), (ends[k] if k < len(ends) else len(self.low))
+
+    def sentences_from(self, i, following):
+        """(start, end) of the sentence holding i, and the end of the `following`-th sentence
+        after it: `sentence_at(end + 1)` taken `following` times, without the calls."""
+        ends, size = self._sentence_ends, len(self.low)
+        k = bisect.bisect_right(ends, i)
+        start, end = (ends[k - 1] if k else 0), (ends[k] if k < len(ends) else size)
+        last = end
+        for _ in range(following):
+            if last < size:
+                k = bisect.bisect_right(ends, last + 1)
+                last = ends[k] if k < len(ends) else size
+        return start, end, last
 
     def clause_at(self, i):
         """(start, end) of the clause holding position i; boundaries themselves are left out."""
@@ -371,6 +394,10 @@ CAUTION = re.compile(
     r"ended\s+up\s+having|was\s+(?:horrific|awful|terrible|hell)|were\s+(?:horrific|awful|terrible|hell)|"
     r"scared\s+me|nearly\s+died|almost\s+died|could\s+have\s+died)\b")
 
+# Clause features run on short text that mostly holds none of the literals these need.
+(_CLIN_AGENT, _CLIN_QUESTION, _READER, _OTHER, _OWN_INITIATIVE, _ADVICE, _INTENT, _QUESTION, _HYPOTHETICAL,
+ _NEGATION, CAUTION) = map(gate, (_CLIN_AGENT, _CLIN_QUESTION, _READER, _OTHER, _OWN_INITIATIVE, _ADVICE,
+                                  _INTENT, _QUESTION, _HYPOTHETICAL, _NEGATION, CAUTION))
 
 # Health context: conditions, symptoms and care words (for "name + health condition" and
 # for "a product that helps a condition").

@@ -15,7 +15,7 @@ import phonenumbers
 
 from .base import FilterVerdict, Span
 from .normalize import CONDITION_RULES, after
-from .scan import RuleSet, split_group
+from .scan import DIGIT_RUN, RuleSet, gate, matches_at, split_group
 
 NAME = "phi"
 EMPTY = FilterVerdict(NAME, (), (), (), ())
@@ -53,6 +53,9 @@ _RELATION = (r"(?:mum|mom|mother|dad|father|husband|wife|partner|sister|brother|
 _THIRD_PARTY = re.compile(
     r"\b(?:my|our)\s+" + _RELATION + r"(?:'s)?\b|\b(?:his|her|their)\s+(?:number|mobile|cell|phone|email|address)\b")
 _YEAR_RANGE = re.compile(r"^(?:19|20)\d\d\s*-\s*(?:19|20)?\d\d$")
+# (run on a sentence or a few words, which mostly hold none of the literals these need)
+_PHONE_CONTEXT, _SELF_CONTACT, _ORG_CONTEXT, _THIRD_PARTY = map(
+    gate, (_PHONE_CONTEXT, _SELF_CONTACT, _ORG_CONTEXT, _THIRD_PARTY))
 
 # --- e-mail -----------------------------------------------------------------------------
 _EMAIL = re.compile(r"\b[a-z0-9][\w.+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
@@ -61,6 +64,9 @@ _DOT = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+)"
 _EMAIL_OBFUSCATED = re.compile(
     r"\b[a-z0-9][\w.+-]*(?:" + _DOT + r"[\w+-]+)*" + _AT + r"[a-z0-9-]+(?:" + _DOT + r"[a-z0-9-]+)*" + _DOT +
     r"(?:com|org|net|co|uk|ie|au|nz|ca|edu|gov|io|me|info|us|example)\b")
+
+# What each holds, whatever it matches: an "@"; a "dot" or a bracket (its last `_DOT`).
+_EMAIL_NEEDS = ((_EMAIL, ("@",)), (_EMAIL_OBFUSCATED, ("dot", "[", "(", "{", "<")))
 
 # --- addresses (case matters: street names are capitalised) -----------------------------
 _SUFFIX = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|Boulevard|Blvd|Way|Close|"
@@ -126,7 +132,19 @@ _ANCHORS = RuleSet([
     ("here", r"\bhere\b"),
 ] + [("relation", p) for p in split_group(r"\b" + _RELATION + r"\b")])
 _DIGIT = re.compile(r"\d")
-_POSTCODE_HINT = re.compile(r"[A-Z]\d|[A-Z]{2}\s+\d{5}")     # before the full postcode pattern
+_NOT_DIGIT = re.compile(r"\D")
+# Where postcodes and street addresses can start, found in the text's "shape" (one byte a
+# character: capital "A", other ASCII letter "a", digit "1", ASCII space " ", not ASCII "?" (it
+# may be a digit or a space), anything else "."), where `re` finds these literals fast; `re`
+# would try each capital or digit of the text itself. A postcode starts with a capital before
+# a capital or a digit (every branch); an address with a digit, and a capitalised word (or
+# N/S/E/W) after the number.
+_SHAPE = bytes(65 if 65 <= c <= 90 else 97 if 97 <= c <= 122 else 49 if 48 <= c <= 57 else
+               32 if c < 128 and chr(c).isspace() else 63 if c == 63 else 46 for c in range(256))
+_POSTCODE_START = re.compile(rb"A(?=[A1?])")
+_ADDRESS_AFTER = rb"(?=[1?]{0,4}[aA]?[ ?]+A)"
+_ADDRESS_START = re.compile(rb"1" + _ADDRESS_AFTER)
+_ADDRESS_START_OTHER = re.compile(rb"\?" + _ADDRESS_AFTER)     # a digit that is not ASCII
 _TWO_CAPITALS = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+(?:[A-Z]\.?\s+)?(?:O'|Mc|Mac|D'|Al-|El-)?[A-Z][a-z]")
 # a cheap look for two capitalised words shortly after an anchor, before the full name pattern
 _CAPITALS_AHEAD = re.compile(r"[^.!?\n]{0,30}?[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+(?:[A-Z]\.?\s+)?(?:O'|Mc|Mac|D'|Al-|El-)?[A-Z][a-z]")
@@ -195,6 +213,14 @@ def _is_phone(candidate, digits, regions, context):
     return possible
 
 
+def _occurrences(text, char):
+    """The positions of `char` in text."""
+    i = text.find(char)
+    while i >= 0:
+        yield i
+        i = text.find(char, i + 1)
+
+
 def _at_signs(low):
     """Positions of "@" and of "at" written out for an e-mail ("[at]", " at ")."""
     for marker in ("@", "[at]", "(at)", "{at}", " at "):
@@ -207,11 +233,18 @@ def _at_signs(low):
 
 def _phones(doc, regions, add, overlaps):
     low = doc.low
-    for m in _PHONE_CANDIDATE.finditer(low):
+    # A candidate starts with "+", "(" or a digit; one that starts inside a run of digits has
+    # one at the run's first digit too (the class after it takes digits): `re` alone would
+    # try every digit.
+    index = doc.index()
+    starts = index.starts(low, DIGIT_RUN)
+    if "+" in low or "(" in low:
+        starts = sorted(starts + index.starts(low, "+") + index.starts(low, "("))
+    for m in matches_at(_PHONE_CANDIDATE, low, starts):
         if m.start() and _LEFT_EDGE.match(low, m.start() - 1):
             continue
         candidate = m.group().strip(" .-(")
-        digits = re.sub(r"\D", "", candidate)
+        digits = _NOT_DIGIT.sub("", candidate)
         if not 7 <= len(digits) <= 15 or digits in _HELPLINES or _YEAR_RANGE.match(candidate):
             continue
         if overlaps(m.start(), m.end()):
@@ -254,14 +287,15 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
             add(m.start("id"), m.end("id"), "id_number")
     for pos in anchors.get("nhs", ()):
         m = _NHS.match(low, pos)
-        if m and _nhs_valid(re.sub(r"\D", "", m.group("id"))) and not overlaps(m.start("id"), m.end("id")):
+        if m and _nhs_valid(_NOT_DIGIT.sub("", m.group("id"))) and not overlaps(m.start("id"), m.end("id")):
             add(m.start("id"), m.end("id"), "id_number")
     for pos in anchors.get("ssn", ()):
         m = _SSN.match(low, pos)
         if m and m.group("id") and not overlaps(m.start("id"), m.end("id")):
             add(m.start("id"), m.end("id"), "id_number")
     if "-" in low:
-        for m in _SSN_BARE.finditer(low):
+        # a bare SSN has its first "-" three characters in: try only there
+        for m in matches_at(_SSN_BARE, low, (i - 3 for i in _occurrences(low, "-") if i >= 3)):
             if not overlaps(m.start(), m.end()):
                 add(m.start(), m.end(), "id_number")
     for pos in anchors.get("dob", ()):
@@ -270,8 +304,11 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
             add(m.start("date"), m.end("date"), "dob")
 
     for at in _at_signs(low):
-        for rx in (_EMAIL, _EMAIL_OBFUSCATED):
-            m = rx.search(low, max(0, at - 64), at + 128)
+        start, end = max(0, at - 64), at + 128
+        for rx, needs in _EMAIL_NEEDS:
+            if not any(low.find(part, start, end) >= 0 for part in needs):
+                continue           # (cheap) this pattern cannot match here
+            m = rx.search(low, start, end)
             if m and not overlaps(m.start(), m.end()):
                 add(m.start(), m.end(), "email")
 
@@ -279,19 +316,23 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
     if digits:
         if digits >= 7:        # a phone number needs seven digits: only then run the parser
             _phones(doc, regions, add, overlaps)
-        for m in _ADDRESS.finditer(raw):
+        shape = raw.encode("ascii", "replace").translate(_SHAPE)
+        starts = [c.start() for c in _ADDRESS_START.finditer(shape)]
+        if b"?" in shape:
+            starts = sorted(starts + [c.start() for c in _ADDRESS_START_OTHER.finditer(shape)])
+        for m in matches_at(_ADDRESS, raw, starts):
             if m.start() == 0 or not raw[m.start() - 1].isalnum():
                 _address(doc, m.start(), m.end(), add, overlaps)
         for pos in anchors.get("address", []) + anchors.get("self", []):   # "I'm at 14 ..." too
             m = _ADDRESS_ANCHORED.match(raw, doc.to_raw(pos))
             if m:
                 _address(doc, m.start(1), m.end(1), add, overlaps)
-        for m in (_POSTCODE.finditer(raw) if _POSTCODE_HINT.search(raw) else ()):
+        for m in matches_at(_POSTCODE, raw, [c.start() for c in _POSTCODE_START.finditer(shape)]):
             if m.start() == 0 or not raw[m.start() - 1].isalnum():
                 _address(doc, m.start(), m.end(), add, overlaps)
 
     if ((anchors.get("self") or anchors.get("here") or anchors.get("relation"))
-            and _TWO_CAPITALS.search(raw) and doc.scan(CONDITION_RULES)):
+            and _TWO_CAPITALS.search(raw) and doc.has_match(CONDITION_RULES)):
         for pos in anchors.get("self", ()):
             p = doc.to_raw(pos)
             if _CAPITALS_AHEAD.match(raw, p):
@@ -334,9 +375,18 @@ def _address(doc, raw_start, raw_end, add, overlaps):
     add(start, end, "address")
 
 
+def _not_person_before(raw, end):
+    """`_NOT_PERSON_BEFORE.search(raw[:end])`, read only near `end` (not from the start of a long
+    post): a match is the title, an optional "." and all the spaces just before `end`."""
+    spaces = end
+    while spaces and raw[spaces - 1].isspace():
+        spaces -= 1
+    return _NOT_PERSON_BEFORE.search(raw, max(0, spaces - len("Professor.")), end) is not None
+
+
 def _name(doc, m, owner, add, overlaps):
     first, last = m.group("first"), m.group("last")
-    if first in _TITLES or _NOT_PERSON_BEFORE.search(doc.raw[:m.start("first")]):
+    if first in _TITLES or _not_person_before(doc.raw, m.start("first")):
         return
     if not _plausible_name(first, last):
         return

@@ -7,11 +7,12 @@ de-leeted text ("c1alis", "fr33", "X@nax"). Two or more signals make spam; a str
 template on its own does too. Trust signals (account age, first post) are the pipeline's.
 """
 import re
+from re import _parser
 
 from . import drugs
 from .base import FilterVerdict, Span
 from .normalize import after
-from .scan import RuleSet, alternatives
+from .scan import RuleSet, alternatives, found_at_openings, matches_at, openings
 
 NAME = "spam"
 EMPTY = FilterVerdict(NAME, (), (), (), ())
@@ -75,6 +76,7 @@ _CONTROLLED = re.compile(
     r"klonopin|clonazepam|ativan|lorazepam|adderall|ritalin|ambien|zolpidem|codeine|morphine|fentanyl|"
     r"dilaudid|soma|phentermine|modafinil|viagra|cialis|levitra|ozempic|wegovy|mounjaro|humira|"
     r"lyrica|gabapentin|suboxone|methadone|steroids)\b")
+_CONTROLLED_OPENINGS = sorted(openings(_parser.parse(_CONTROLLED.pattern)))
 _SELLING = re.compile(r"\b(?:sell\w*|buy|order|price|menu|shipped|shipping|delivery|cheap|for\s+sale|half\s+price|"
                       r"wholesale|deal|off|stock)\b")
 _INTL_NUMBER = re.compile(r"\+\s?(?:2[0-9]{2}|[3-9]\d{1,2})[\s\d-]{7,}")
@@ -96,17 +98,63 @@ _REASONS = {
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LOCAL_PUNCT = frozenset("_.+-")
+
+
+def _emails(low):
+    """[(start, end)] of the matches of `_EMAIL.finditer(low)`, found from the "@" signs: a scan
+    of the whole text backtracks at every character of every word (costly on long posts)."""
+    out, last = [], 0
+    at = low.find("@")
+    while at >= 0:
+        # Every match holds exactly one "@" and starts where the run of [\w.+-] before that "@"
+        # starts (or where the previous match ended): the first position `finditer` would try.
+        start = at
+        while start > last and (low[start - 1].isalnum() or low[start - 1] in _LOCAL_PUNCT):
+            start -= 1
+        if start < at:
+            m = _EMAIL.match(low, start)
+            if m:
+                out.append((start, m.end()))
+                last = m.end()
+        at = low.find("@", max(at + 1, last))
+    return out
+
+
+_SCHEME_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?")
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.:/-")
+
+
+def _host_left(text, start, stop):
+    """`_HOST_LEFT.search(text, start, stop)`, searched only from where the run of host characters
+    before `stop` starts (a match holds no other character): `re` would try every position."""
+    # `$` also matches before a final newline, so a match may end there instead
+    run = stop - 1 if stop > start and text[stop - 1] == "\n" else stop
+    while run > start and text[run - 1] in _HOST_CHARS:
+        run -= 1
+    return _HOST_LEFT.search(text, run, stop)
+
+
+def _scheme_starts(text):
+    """Where a `_SCHEME` match can start ("http", "www."): `re` would try each "h" and "w"."""
+    found = []
+    for prefix in ("http", "www."):
+        i = text.find(prefix)
+        while i >= 0:
+            found.append(i)
+            i = text.find(prefix, i + 1)
+    return sorted(found)
 
 
 def _links(text, low):
     """(start, end, host) of each link-looking thing in text (`low`: the same text before leetspeak
     was undone, same length, where an "@" is still an "@")."""
-    found = [(m.start(), m.end()) for m in _SCHEME.finditer(text)]
+    found = [(m.start(), m.end()) for m in matches_at(_SCHEME, text, _scheme_starts(text))]
     for m in _TLD.finditer(text):
         if found and found[-1][0] <= m.start() < found[-1][1]:
             found[-1] = (found[-1][0], max(found[-1][1], m.end()))
             continue
-        left = _HOST_LEFT.search(text, max(0, m.start() - 100), m.start())
+        left = _host_left(text, max(0, m.start() - 100), m.start())
         if left:
             found.append((left.start(), m.end()))
     found.sort()
@@ -116,12 +164,12 @@ def _links(text, low):
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
             out.append((start, end))
-    emails = [(m.start(), m.end()) for m in _EMAIL.finditer(low)]
+    emails = _emails(low) if "@" in low else []
     for start, end in out:
         # An email address is a contact detail (phi when it is a person's), not a link to a site.
         if any(e_start <= start < e_end for e_start, e_end in emails):
             continue
-        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", text[start:end]).split("/")[0].rstrip(".,!?")
+        host = _SCHEME_PREFIX.sub("", text[start:end]).split("/")[0].rstrip(".,!?")
         yield start, end, host
 
 
@@ -139,7 +187,8 @@ def check(doc):
     if not signals:
         return EMPTY
     if signals.get("promotion") or signals.get("pill_mill") or signals.get("contact"):
-        if _CONTROLLED.search(text) or (signals.get("pill_mill") and drugs.find(text)):
+        if (found_at_openings(_CONTROLLED, text, _CONTROLLED_OPENINGS)
+                or (signals.get("pill_mill") and drugs.find(text))):
             if signals.get("pill_mill") or _SELLING.search(text):
                 signals["drugs_for_sale"] = 1
     if _INTL_NUMBER.search(text) and (signals.get("contact") or signals.get("herbal_doctor")):
