@@ -12,8 +12,8 @@ from community.extensions import db
 from community.forums.models import Community, Post, Thread
 from community.forums.visibility import viewer_for
 from community.models_base import utcnow
-from community.moderation import flags, log, rules, tools
-from community.moderation.models import Appeal, Flag, ReviewItem, Rule, Sanction, StaffAction
+from community.moderation import flags, log, rules
+from community.moderation.models import Appeal, ReviewItem, Rule, Sanction, StaffAction
 from tests.forum_helpers import person, reply_as, sign_in, text
 from tests.helpers import add_member, add_moderator, create_community, start_thread
 

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..forums.models import Community, Moderator, Post, Thread
 from ..models_base import utcnow
 from . import log, pipeline
-from .models import Appeal, ReviewItem, Sanction, StaffAction
+from .models import Appeal, Sanction, StaffAction
 from .services import _reason, _set_hidden, require_moderator
 
 MESSAGE_MAX = 1000

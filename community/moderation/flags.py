@@ -9,7 +9,6 @@ from flask import current_app
 from ..accounts.models import User
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..extensions import db
-from ..forums.models import Community, Thread
 from ..forums.services import _post_for
 from ..models_base import utcnow
 from . import alerts, log, pipeline
