@@ -8,6 +8,7 @@ from community.accounts.services import hash_password
 from community.extensions import db
 from community.forums import services as forums
 from community.forums.models import Community, Membership, Moderator
+from community.forums.visibility import bump_memberships
 from community.models_base import utcnow
 
 PASSWORD = "quiet-harbour-lantern-42"
@@ -47,6 +48,7 @@ def add_member(user, community):
 
 def add_moderator(user, community):
     db.session.add(Moderator(user_id=user.id, community_id=community.id))
+    bump_memberships(user.id)
     db.session.commit()
 
 

@@ -613,3 +613,20 @@ def test_a_blocked_post_is_counted_and_logged_without_its_text(app, world):
         assert db.session.get(Rule, rule_id).hit_count == 1
         entry = db.session.scalars(sa.select(StaffAction).where(StaffAction.action == "rule.block")).one()
         assert "legs" not in entry.reason and entry.community_id == world.ms
+
+
+def test_a_members_cached_viewer_follows_joins_and_appointments_at_once(app, world):
+    with app.app_context():
+        nell = person("nell", totp=True)
+    client = client_for(app, nell)
+    assert "/c/lupus" not in text(client.get("/guidelines"))       # viewer built and cached
+    client.post("/c/lupus/join")
+    assert "/c/lupus" in text(client.get("/guidelines"))
+    assert client.get("/moderation").status_code == 403
+    admin = client_for(app, world.admin)
+    admin.post(f"/admin/communities/{world.lupus}/moderators", data={"username": "nell"})
+    assert client.get("/moderation").status_code == 200
+    admin.post(f"/admin/communities/{world.lupus}/moderators", data={"remove": nell.id, "reason": "rota"})
+    assert client.get("/moderation").status_code == 403
+    client.post("/c/lupus/leave")
+    assert "/c/lupus" not in text(client.get("/guidelines"))

@@ -38,6 +38,9 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     # Set by the pipeline for a new account whose first post was certain spam; an admin lifts it.
     silenced_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    # Bumped when the member joins or leaves a community or becomes or stops being a moderator:
+    # the key of the per-process cache of their Viewer (forums.visibility.viewer_for).
+    memberships_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     @property

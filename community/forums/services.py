@@ -21,7 +21,7 @@ from .models import (
     POSTS_PER_PAGE, REACTIONS, VISIBILITIES, Bookmark, Community, Ignore, Membership, Moderator, Post,
     PostRevision, Reaction, Thread,
 )
-from .visibility import can_read_community, can_see_post, visible_posts, visible_threads
+from .visibility import bump_memberships, can_read_community, can_see_post, visible_posts, visible_threads
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
@@ -99,6 +99,7 @@ def join(user_id, community_id):
     db.session.execute(
         sa.update(Community).where(Community.id == community_id).values(member_count=Community.member_count + 1)
     )
+    bump_memberships(user_id)
     db.session.commit()
     return True
 
@@ -112,6 +113,7 @@ def leave(user_id, community_id):
             sa.update(Community).where(Community.id == community_id)
             .values(member_count=Community.member_count - 1)
         )
+        bump_memberships(user_id)
     db.session.commit()
     return bool(n)
 

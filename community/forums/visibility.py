@@ -1,4 +1,5 @@
 """The one visibility rule. Every query that lists or shows content goes through here."""
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -56,9 +57,39 @@ def _viewer_statement():
 _VIEWER = _viewer_statement()
 
 
+VIEWER_TTL = 60           # seconds a cached Viewer may show an old community name in the navigation
+_VIEWERS_MAX = 10_000
+
+
+def bump_memberships(user_id):
+    """The member's communities or moderator roles changed: their cached Viewer is stale."""
+    from ..accounts.models import User
+
+    db.session.execute(sa.update(User).where(User.id == user_id)
+                       .values(memberships_version=User.memberships_version + 1))
+
+
 def viewer_for(user):
+    """The Viewer of a signed-in user, kept per process under everything it is built from (the
+    memberships version, 2FA, role, verified email), so a signed-in page skips its query."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
+    from flask import current_app
+
+    key = (user.id, user.memberships_version, user.totp_enabled, user.is_admin, user.email_verified)
+    cache = current_app.extensions.setdefault("viewers", {})
+    now = time.monotonic()
+    hit = cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    viewer = _load_viewer(user)
+    if len(cache) >= _VIEWERS_MAX:
+        cache.clear()
+    cache[key] = (now + VIEWER_TTL, viewer)
+    return viewer
+
+
+def _load_viewer(user):
     # One query for both: the communities joined, and (with 2FA) those moderated.
     rows = db.session.execute(_VIEWER, {"user_id": user.id}).all()
     joined = [row for row in rows if row.joined]

@@ -12,6 +12,7 @@ from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forums import search
 from ..forums.models import Community, Post, Thread
+from ..forums.visibility import bump_memberships
 from ..models_base import utcnow
 from . import log
 from .models import MemberNote, ReviewItem, Sanction
@@ -277,6 +278,7 @@ def appoint(viewer, community_id, username, reason=""):
                                                        Moderator.community_id == community.id)):
         raise ValidationFailed("Already a moderator here.", {"username": f"{user.username} already moderates it."})
     db.session.add(Moderator(user_id=user.id, community_id=community.id))
+    bump_memberships(user.id)
     log.record(viewer.user_id, "moderator.appoint", "user", user.id, community.id,
                (reason or "appointed") + ("" if user.totp_enabled else "; powers wait for two-factor authentication"))
     db.session.commit()
@@ -294,5 +296,6 @@ def dismiss(viewer, community_id, user_id, reason):
     if row is None:
         raise NotFound("Not a moderator of this community.")
     db.session.delete(row)
+    bump_memberships(user_id)
     log.record(viewer.user_id, "moderator.remove", "user", user_id, community_id, reason)
     db.session.commit()
