@@ -15,6 +15,7 @@ from ..extensions import db
 from ..markdown import render
 from ..models_base import MAX_ID, utcnow
 from ..moderation import pipeline
+from ..moderation import log as staff_log
 from ..moderation import rules as watch_rules
 from . import search
 from .models import (
@@ -431,7 +432,7 @@ def _refuse_blocked(community_id, text):
     if rule is not None:
         # Counted and logged (nothing else of the refused post is kept), then refused.
         watch_rules.note_hits([(rule, ())])
-        watch_rules.log.record(None, "rule.block", "rule", rule.id, community_id, watch_rules.reason(rule))
+        staff_log.record(None, "rule.block", "rule", rule.id, community_id, watch_rules.reason(rule))
         db.session.commit()
         message = watch_rules.block_message(rule)
         raise ValidationFailed(message, {"body": message})

@@ -420,16 +420,7 @@ CONDITION_RULES = RuleSet([("condition", r"\b(?:" + alt + r")\b") for alt in alt
 
 def actors(s):
     """Who acts in a clause: 'clinician', 'self', 'reader', 'other' (several may hold)."""
-    found = set()
-    if _CLIN_AGENT.search(s):
-        found.add("clinician")
-    if _SELF.search(s):
-        found.add("self")
-    if _READER.search(s):
-        found.add("reader")
-    if _OTHER.search(s):
-        found.add("other")
-    return found
+    return {name for name, rx in _ACTORS if rx.search(s)}
 
 
 def own_initiative(s):
@@ -439,22 +430,12 @@ def own_initiative(s):
 def modality(s):
     """What a clause does: 'advice', 'intent', 'question', 'ask_clinician', 'hypothetical',
     'cautionary', 'negated' (several may hold; none means a plain report)."""
-    found = set()
-    if _ADVICE.search(s):
-        found.add("advice")
-    if _INTENT.search(s):
-        found.add("intent")
-    if _QUESTION.search(s):
-        found.add("question")
-    if _CLIN_QUESTION.search(s):
-        found.add("ask_clinician")
-    if _HYPOTHETICAL.search(s):
-        found.add("hypothetical")
-    if CAUTION.search(s):
-        found.add("cautionary")
-    if _NEGATION.search(s):
-        found.add("negated")
-    return found
+    return {name for name, rx in _MODALITIES if rx.search(s)}
+
+
+_ACTORS = (("clinician", _CLIN_AGENT), ("self", _SELF), ("reader", _READER), ("other", _OTHER))
+_MODALITIES = (("advice", _ADVICE), ("intent", _INTENT), ("question", _QUESTION), ("ask_clinician", _CLIN_QUESTION),
+               ("hypothetical", _HYPOTHETICAL), ("cautionary", CAUTION), ("negated", _NEGATION))
 
 
 def compile_imperative(verbs):
