@@ -12,19 +12,30 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/patient_commons_test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/13
 
-.PHONY: run test e2e install install-test clean browser
+.PHONY: run test e2e install install-test clean browser lock lint
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e .
+# Installs take their versions from requirements.lock (refresh it with `make lock`).
+LOCK := requirements.lock
+
+$(STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PIP) install --quiet --upgrade 'pip<27'
+	$(PIP) install --quiet -c $(LOCK) -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml $(STAMP)
-	$(PIP) install --quiet -e '.[test]'
+$(TEST_STAMP): pyproject.toml $(LOCK) $(STAMP)
+	$(PIP) install --quiet -c $(LOCK) -e '.[test]'
 	touch $@
+
+# Resolves pyproject.toml's ranges (test extra included) to exact versions for every platform.
+lock: | $(PY)
+	$(PIP) install --quiet 'uv>=0.13,<0.14'
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --quiet -o $(LOCK)
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
 
 install: $(STAMP)
 install-test: $(TEST_STAMP)
@@ -41,7 +52,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "note: /usr/bin/chromium missing; browser tests will skip (install Debian's chromium)"
 
-test: $(TEST_STAMP) browser
+test: $(TEST_STAMP) browser lint
 	@$(PY) tests/services_env.py > $(VENV)/test-env.sh
 	@. $(VENV)/test-env.sh && $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -57,7 +57,7 @@ def test_signup_rejects_bad_input_with_a_field_message_and_writes_nothing(client
     html = response.data
     assert f'id="{field}-error"'.encode() in html
     assert message.lower() in html.lower()
-    assert f'aria-invalid="true"'.encode() in html
+    assert 'aria-invalid="true"'.encode() in html
     assert count(User) == 0 and mailbox.messages == []
 
 

@@ -252,7 +252,7 @@ def test_fuzz_every_endpoint_finds_no_server_error(make_app):
         @given(case=operation.as_strategy())
         @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
                   database=None)
-        def run(case):
+        def run(case, operation=operation):
             headers = dict(case.headers or {})
             if operation.path not in ("/api/v1/tokens", "/api/v1/users"):
                 headers.update(auth)

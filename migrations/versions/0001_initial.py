@@ -1,7 +1,7 @@
 """initial schema: accounts, communities, forums, outbox
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27 17:58:49.440229
 
 """

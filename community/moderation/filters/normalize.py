@@ -142,7 +142,7 @@ class Text:
             last = m.end()
             if len(folded) != 1:
                 low_start = m.start() + shift
-                for table, value in zip(edits, (low_start, low_start + len(folded), m.start(), m.end())):
+                for table, value in zip(edits, (low_start, low_start + len(folded), m.start(), m.end()), strict=True):
                     table.append(value)
                 shift += len(folded) - 1
         pieces.append(plain[last:].lower())

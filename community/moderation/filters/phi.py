@@ -118,7 +118,7 @@ _NAME_OTHER = re.compile(
 _NOT_PERSON_BEFORE = re.compile(r"(?:\b(?:Dr|Doctor|Prof|Professor|Nurse|Sister|Saint|St|Mount|Lake)\.?\s*)$")
 
 _TITLES = frozenset({"Dr", "Doctor", "Prof", "Professor", "Nurse", "Sister", "Mr", "Mrs", "Ms", "Miss",
-                     "Sir", "Dame", "Lord", "Lady", "Rev", "Reverend", "Father", "Pastor", "Nurse"})
+                     "Sir", "Dame", "Lord", "Lady", "Rev", "Reverend", "Father", "Pastor"})
 # Where an identifier can start: keyword anchors, found with the shared word index.
 _ANCHORS = RuleSet([
     ("id", r"\b(?:mrn|medical\s+record|hospital|patient|member|insurance|policy|medicare|medicaid|chi|nhi|pps|"

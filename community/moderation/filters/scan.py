@@ -431,7 +431,8 @@ class RuleSet:
             else:
                 for key in keys:
                     buckets.setdefault(key, []).append(i)
-        compile_ = lambda ids: re.compile("|".join(f"(?P<g{i}>{rules[i][1]})" for i in ids))
+        def compile_(ids):
+            return re.compile("|".join(f"(?P<g{i}>{rules[i][1]})" for i in ids))
         global _automaton
         with _automaton_lock:
             key_ids = {key: _KEY_IDS.setdefault(key, len(_KEY_IDS)) for key in buckets}
@@ -524,7 +525,7 @@ class RuleSet:
             if any(map(self.match[key], repeat(text), positions[key])):
                 return True
         found = []
-        for i, rx, boundary, needs in self.always:
+        for _i, rx, boundary, needs in self.always:
             if (needs == "digit" and not index.has_digit) or (needs == "money" and not index.has_money):
                 continue
             for m in rx.finditer(text):
