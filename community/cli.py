@@ -68,7 +68,7 @@ def create_admin_command(username, email):
     except ValidationFailed as exc:
         for field, message in exc.fields.items():
             click.echo(f"{field}: {message}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     click.echo(f"Admin {user.username} created. Sign in and turn on two-factor authentication to use admin powers.")
 
 

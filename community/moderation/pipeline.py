@@ -159,7 +159,7 @@ def moderate_post(post_id):
     watched = rules.rules_for(community.id)
     hits = rules.matches(watched, judged) + [(rule, []) for rule, _ in rules.matches(watched, title)]
     seen, rule_hits = set(), []
-    for rule, spans in hits:
+    for rule, _spans in hits:
         if rule.id not in seen:
             seen.add(rule.id)
             rule_hits.append((rule, [s for r, ss in hits if r.id == rule.id for s in ss]))
