@@ -13,24 +13,14 @@ from community.extensions import db
 from tests.e2e.support import (
     ARTIFACTS, DESKTOP, PHONE, log_in, log_in_with_code, moderator_with_2fa, post_article, run_axe, screenshot,
 )
+# The demo thread, its composer and the crisis text the moderator tools test uses.
+from tests.e2e.test_moderator_tools_browser import CRISIS, THREAD, open_thread, reply
 
 pytestmark = pytest.mark.e2e
 
-THREAD = "What helped you get used to checking your feet every day?"
 FIRST = "First draft: my sister Philippa says the tangerine diet fixed her feet."
 SECOND = "Second draft: a routine at bedtime helps me."
-CRISIS = "I can't do this anymore. I'm going to kill myself tonight."
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
-
-
-def open_thread(page):
-    page.goto("/c/type-2-diabetes")
-    page.get_by_role("link", name=THREAD).click()
-
-
-def reply(page, body):
-    page.get_by_label("Your reply").fill(body)
-    page.get_by_role("button", name="Post reply").click()
 
 
 @VIEWPORTS
