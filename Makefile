@@ -40,6 +40,8 @@ lint: $(TEST_STAMP)
 install: $(STAMP)
 install-test: $(TEST_STAMP)
 
+# E-mailed links point where `make run` serves; a COMMUNITY_SITE_URL you set wins.
+run: export COMMUNITY_SITE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(VENV)/bin/community init-db
 	$(VENV)/bin/community seed-demo

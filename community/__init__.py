@@ -1,5 +1,6 @@
 """Patient Commons: the Flask application factory."""
 import os
+import re
 
 from flask import Flask, g, render_template, request, session, url_for
 from flask_login import current_user
@@ -17,6 +18,11 @@ class IdConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", self.MAX)
         super().__init__(url_map, *args, **kwargs)
+
+
+# A phone number in the crisis resources: 3 to 15 digits with single spaces or dashes between
+# ("988", "116 123", "9-8-8", "1-833-456-4566"); never inside a word or an escaped entity.
+_HELPLINE = re.compile(r"(?<![\w&#+-])\+?\d(?:[ -]?\d){2,14}(?![\w-])")
 
 
 def create_app(test_config=None):
@@ -157,6 +163,15 @@ def _templates(app):
     @app.template_filter("day")
     def day(value):
         return value.strftime("%-d %b %Y") if value else ""
+
+    @app.template_filter("helplines")
+    def helplines(text):
+        """Crisis resources with each helpline number a tel: link (digits only in the href, the
+        number as written for the text); "call your local emergency number" stays text."""
+        from markupsafe import Markup, escape
+
+        return Markup(_HELPLINE.sub(
+            lambda m: f'<a href="tel:{re.sub(r"[^0-9]", "", m.group())}">{m.group()}</a>', str(escape(text))))
 
     @app.context_processor
     def _nav():

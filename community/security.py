@@ -1,5 +1,6 @@
 """Headers on every response, a request id on every log line, auth-event logging."""
 import logging
+import re
 import secrets
 
 from flask import g, has_request_context, request
@@ -19,7 +20,27 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+_QUERY_STRING = re.compile(r"\?[^\s\"']*")
+
+
+class DropQueryStrings(logging.Filter):
+    """Cuts the query string from every URL in werkzeug's log lines (its development server, as
+    `make run` and `flask run` start it): search terms are health data. gunicorn_conf.py does the
+    same for gunicorn."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        if "?" in message:
+            record.msg, record.args = _QUERY_STRING.sub("", message), ()
+        return True
+
+
+_DROP_QUERY_STRINGS = DropQueryStrings()
+
+
 def configure_logging(app):
+    # addFilter ignores a filter already there: one per process, however many apps are made.
+    logging.getLogger("werkzeug").addFilter(_DROP_QUERY_STRINGS)
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(

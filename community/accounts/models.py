@@ -29,7 +29,10 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[Optional[str]] = mapped_column(sa.String(64))
     totp_enabled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[Optional[int]] = mapped_column()
-    hide_memberships: Mapped[bool] = mapped_column(default=False)
+    # Private unless the member chooses otherwise, whatever the sign-up path (DESIGN.md "Memberships").
+    hide_memberships: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Set by migration 0010 for members it switched to hidden: they are told once, then it is cleared.
+    memberships_notice: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     bio: Mapped[str] = mapped_column(sa.String(500), default="")
     notify_replies_email: Mapped[bool] = mapped_column(default=True)
     onboarded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())

@@ -552,6 +552,17 @@ def update_preferences(user_id, **values):
         if key not in allowed:
             raise ValueError(key)
         setattr(user, key, value)
+    if "hide_memberships" in values:
+        # They chose: the one-time notice about the switch to hidden (migration 0010) is done.
+        user.memberships_notice = False
+    db.session.commit()
+
+
+def dismiss_memberships_notice(user_id):
+    """The member read the notice that their communities became hidden. A conditional UPDATE: a
+    second tab's dismissal writes nothing."""
+    db.session.execute(sa.update(User).where(User.id == user_id, User.memberships_notice)
+                       .values(memberships_notice=False))
     db.session.commit()
 
 

@@ -239,6 +239,14 @@ def preferences():
     return redirect(url_for("accounts.settings"))
 
 
+@bp.route("/settings/memberships-notice", methods=["POST"])
+@login_required
+def dismiss_memberships_notice():
+    if EmptyForm().validate_on_submit():
+        services.dismiss_memberships_notice(current_user.id)
+    return redirect(safe_next("core.home"))
+
+
 @bp.route("/settings/sessions", methods=["GET", "POST"])
 @login_required
 def sessions():

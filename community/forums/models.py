@@ -143,6 +143,8 @@ class PostRevision(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The author erased this version's text: the row (and so the fact and time of the edit) stays.
+    erased_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
 
 
 class Reaction(db.Model):

@@ -560,14 +560,42 @@ def edit_post(viewer, post_id, body):
     return post
 
 
+def may_read_revisions(viewer, post, community):
+    """Earlier versions are for the post's author and the community's moderators (admins included)
+    only: they may hold what the author removed, or text a moderator edited before it was ever
+    published (DESIGN.md "Revisions")."""
+    return viewer.signed_in and (post.author_id == viewer.user_id or viewer.is_moderator(community.id))
+
+
 def revisions(viewer, post_id):
+    """(post, earlier versions newest first, whether the viewer may read them). Others get no rows:
+    the page tells them only that, and when, the post was edited."""
     post, _, community = _post_for(viewer, post_id)
-    if post.state == "deleted":
-        return post, []
+    allowed = may_read_revisions(viewer, post, community)
+    if post.state == "deleted" or not allowed:
+        return post, [], allowed
     rows = db.session.scalars(
         sa.select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
     ).all()
-    return post, rows
+    return post, rows, allowed
+
+
+def erase_revision(viewer, post_id, revision_id):
+    """The author erases an earlier version's text. The row stays, with its time, so the fact of
+    the edit stays; the staff log records the erasure, never the text."""
+    post, _, community = _post_for(viewer, post_id)
+    if post.author_id != viewer.user_id:
+        raise Forbidden("Only the author can erase an earlier version of a post.")
+    revision = db.session.scalar(
+        sa.select(PostRevision).where(PostRevision.id == revision_id, PostRevision.post_id == post.id))
+    if revision is None:
+        raise NotFound("No such earlier version.")
+    if revision.erased_at is None:
+        revision.body, revision.body_html, revision.erased_at = "", "", utcnow()
+        staff_log.record(viewer.user_id, "revision.erase", "post", post.id, community.id,
+                         "the author erased the text of an earlier version")
+        db.session.commit()
+    return revision
 
 
 def delete_post(viewer, post_id):

@@ -226,8 +226,20 @@ def edit(post_id):
 
 @bp.route("/p/<int:post_id>/history")
 def history(post_id):
-    post, rows = services.revisions(g.viewer, post_id)
-    return render_template("forums/history.html", post=post, revisions=rows)
+    post, rows, readable = services.revisions(g.viewer, post_id)
+    mine = g.viewer.signed_in and post.author_id == g.viewer.user_id
+    return render_template("forums/history.html", post=post, revisions=rows, readable=readable,
+                           form=EmptyForm() if mine else None)
+
+
+@bp.route("/p/<int:post_id>/history/<int:revision_id>/erase", methods=["POST"])
+@login_required
+def erase_revision(post_id, revision_id):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.erase_revision(g.viewer, post_id, revision_id)
+    flash("That earlier version is erased. The post still says it was edited, and when.", "success")
+    return redirect(url_for("forums.history", post_id=post_id))
 
 
 @bp.route("/p/<int:post_id>/delete", methods=["POST"])
