@@ -55,8 +55,17 @@
   document.querySelectorAll(".char-count[data-count-for]").forEach(counter);
 
   // After a refused post the page comes back with a summary at the form: take the reader there.
+  // The browser's own jump to #reply can take the focus back once the page has loaded: focus again
+  // then, unless the reader has already moved on.
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    window.addEventListener("load", function () {
+      window.setTimeout(function () {
+        if (document.activeElement === document.body || !document.activeElement) summary.focus();
+      }, 0);
+    });
+  }
 
   function submitButtons(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
