@@ -10,7 +10,6 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from community import idempotency
 from community.accounts import services as accounts
 from community.accounts.models import User
 from community.errors import ValidationFailed
@@ -69,6 +68,23 @@ def test_a_repeated_reply_returns_the_first_redirect_and_posts_once(app, world):
     assert client.post(f"/t/{world.thread}/reply", data={"body": "Slowly, with tea."}).status_code == 302
     with app.app_context():
         assert posts_by(world.alex.id) == before + 2
+
+
+def test_a_repeated_edit_saves_one_revision_and_shows_its_message_again(app, world):
+    from community.forums.models import PostRevision
+
+    client = signed_in(app, world.alex)
+    key = nonce_in(client.get(f"/p/{world.first}/edit"))
+    data = {"body": "How do you start the day?", "idempotency_key": key}
+    first = client.post(f"/p/{world.first}/edit", data=data)
+    client.get(first.headers["Location"])  # the first answer's page shows (and uses up) its message
+    second = client.post(f"/p/{world.first}/edit", data=data)
+    assert second.headers["Idempotent-Replayed"] == "true" and second.headers["Location"] == first.headers["Location"]
+    # The browser follows the replayed redirect: the message the first answer flashed is shown again.
+    assert "Your changes are saved." in text(client.get(second.headers["Location"]))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PostRevision)
+                                 .where(PostRevision.post_id == world.first)) == 1
 
 
 def test_every_post_form_on_a_page_carries_a_fresh_nonce(app, world):
@@ -164,6 +180,8 @@ def test_two_requests_at_once_with_one_key_post_once(app, world):
 
 
 def test_claims_wait_replay_refuse_and_expire(app, world):
+    from community import idempotency
+
     with app.app_context():
         uid = world.alex.id
         first = idempotency.claim(uid, "key-12345", "a" * 64, "POST /x")
@@ -243,7 +261,7 @@ def test_over_long_text_is_refused_and_kept_in_the_form(app, world):
 
 def test_line_breaks_count_once_as_the_counter_shows(app, world):
     client = signed_in(app, world.alex)
-    body = ("x" * 48 + "\r\n") * 1000  # 49,000 characters as typed, 50,000 as CRLF on the wire
+    body = ("x" * 49 + "\r\n") * 1000  # 50,000 characters as typed (the limit), 51,000 as CRLF on the wire
     assert client.post(f"/t/{world.thread}/reply", data={"body": body}).status_code == 302
 
 
