@@ -62,6 +62,23 @@ def field():
     return Markup(f'<input type="hidden" name="{FIELD}" value="{nonce()}">')
 
 
+def openapi_plugin():
+    """An apispec plugin documenting the optional header on every POST of the API."""
+    from apispec import BasePlugin
+
+    class IdempotencyHeader(BasePlugin):
+        def operation_helper(self, path=None, operations=None, **kwargs):
+            if operations and "post" in operations:
+                operations["post"].setdefault("parameters", []).append({
+                    "in": "header", "name": HEADER, "required": False,
+                    "schema": {"type": "string", "pattern": f"^{KEY_RE.pattern}$"},
+                    "description": "Send the same key again within 10 minutes to get the first answer "
+                                   "instead of running the request twice.",
+                })
+
+    return IdempotencyHeader()
+
+
 # ---------------------------------------------------------------- the table (own connections)
 
 class Claim:

@@ -233,6 +233,9 @@ def test_the_api_replays_a_post_with_the_same_idempotency_key(app, world):
 def test_the_openapi_document_describes_the_header(client):
     spec = client.get("/api/v1/openapi.json").json
     assert "Idempotency-Key" in spec["info"]["description"]
+    posts = [op for item in spec["paths"].values() for method, op in item.items() if method == "post"]
+    assert posts and all(any(p.get("name") == "Idempotency-Key" and p["in"] == "header"
+                             for p in op.get("parameters", [])) for op in posts)
 
 
 # ---------------------------------------------------------------- 8: long text refused with a word, not cut

@@ -103,7 +103,9 @@ def init_app(app):
                                 "different request is refused (422 idempotency_key_reused), and while the first "
                                 "is still running a repeat waits, then answers 409 idempotency_key_in_use."},
     })
-    api.init_app(app)
+    from ..idempotency import openapi_plugin
+
+    api.init_app(app, spec_kwargs={"extra_plugins": [openapi_plugin()]})
     from .. import IdConverter
 
     api.register_converter(
