@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from community.accounts.models import User
 from community.extensions import db
-from community.forums.models import Community, Post, Thread
+from community.forums.models import Community, Post
 from community.forums.visibility import viewer_for
 from community.moderation import rules
 from tests.e2e.support import ARTIFACTS, DESKTOP, PHONE, log_in, moderator_with_2fa, run_axe, screenshot
