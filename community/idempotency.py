@@ -182,11 +182,12 @@ def _replay(row, kind):
         response = Response(row.body or "", status=row.status, mimetype="application/json")
     else:
         response = Response("", status=row.status)
-        shown = session.get("_flashes", [])
+        shown = list(session.get("_flashes", []))
         # Messages the first request flashed, unless its cookie already reached the browser.
-        again = [tuple(m) for m in json.loads(row.body or "[]") if tuple(m) not in map(tuple, shown)]
+        seen = {tuple(m) for m in shown}
+        again = [tuple(m) for m in json.loads(row.body or "[]") if tuple(m) not in seen]
         if again:
-            session["_flashes"] = list(shown) + again
+            session["_flashes"] = shown + again
     if row.location:
         response.headers["Location"] = row.location
     response.headers["Idempotent-Replayed"] = "true"

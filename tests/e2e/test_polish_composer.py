@@ -114,8 +114,9 @@ def test_a_double_click_posts_once(e2e_app, browser, live_server, new_context, w
         bare_page.get_by_role("button", name="Post reply").dblclick()
         expect(bare_page.get_by_role("article").filter(has_text=text)).to_have_count(1)
         assert posts_of(e2e_app, "riley", text) == 1, f"{len(posts)} POSTs reached the server"
-        # The page's form sent again by hand (as a browser retrying): still one post.
-        bare_page.reload()  # a fresh nonce, then the form sent twice through the browser's own cookies
+        # Chromium itself folds that double click into one request; a retry that does reach the server
+        # twice (a stalled network, "resend the form?") is sent here through the browser's own session.
+        bare_page.reload()
         nonce = bare_page.locator("form.composer input[name=idempotency_key]").input_value()
         csrf = bare_page.locator("form.composer input[name=csrf_token]").input_value()
         action = bare_page.locator("form.composer").get_attribute("action").split("#")[0]
