@@ -41,6 +41,7 @@ def create_app(test_config=None):
     from .core import models as _c  # noqa: F401
     from .forums import models as _f  # noqa: F401
     from .moderation import models as _m  # noqa: F401
+    from . import idempotency
 
     db.init_app(app)
     _sqlite_pragmas(app)
@@ -63,6 +64,7 @@ def create_app(test_config=None):
     from .celery_app import celery_init_app
 
     security.init_app(app)
+    idempotency.init_app(app)
     celery_init_app(app)
 
     from .accounts.views import bp as accounts_bp

@@ -405,8 +405,10 @@ def create_token(login, password, totp_code=None, scopes=("read", "write"), name
         if not totp_code:
             raise Unauthorized("This account uses two-factor authentication: send totp_code too.",
                                {"totp_code": "Required for this account."}, code="totp_required")
-        if not verify_second_factor(user.id, totp_code):
-            raise Unauthorized("That two-factor code did not match.", {"totp_code": "That code did not match."})
+        problem = second_factor_problem(user.id, totp_code)
+        if problem:
+            raise Unauthorized(problem if problem == CODE_REUSED else "That two-factor code did not match.",
+                               {"totp_code": problem})
     now = now or utcnow()
     raw = "pc_" + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, token_hash=_sha256(raw), name=(name or "")[:100], scopes=" ".join(scopes),
@@ -458,29 +460,38 @@ def start_totp(user_id):
     )
 
 
+CODE_REUSED = "That code was already used; wait for the next one."
+CODE_WRONG = "That code did not match."
+
+
 def _check_totp(user, code, now=None):
+    """None when the code is good (and is now spent), else what is wrong with it."""
     code = re.sub(r"\s", "", code or "")
     if not user.totp_secret or not code.isdigit() or len(code) != 6:
-        return False
+        return CODE_WRONG
     totp = pyotp.TOTP(user.totp_secret)
     at = (now or utcnow()).timestamp()
     for drift in (0, -1, 1):
         step = int(at // 30) + drift
         if secrets.compare_digest(totp.at(step * 30), code):
-            # A code is single-use: a replay of the last accepted step fails.
+            # A code is single-use: a replay of the last accepted step fails, and says so, because
+            # "did not match" sends people checking their phone's clock for nothing.
             if user.totp_last_step is not None and step <= user.totp_last_step:
-                return False
+                return CODE_REUSED
             user.totp_last_step = step
-            return True
-    return False
+            return None
+    return CODE_WRONG
 
 
 def confirm_totp(user_id, code):
     """Turn 2FA on once a code from the app matches; returns fresh recovery codes."""
     user = db.session.get(User, user_id)
-    if not _check_totp(user, code):
+    problem = _check_totp(user, code)
+    if problem == CODE_REUSED:
+        raise ValidationFailed(problem, {"code": problem})
+    if problem:
         raise ValidationFailed("That code did not match. Check the time on your phone and try again.",
-                               {"code": "That code did not match."})
+                               {"code": problem})
     user.totp_enabled_at = utcnow()
     codes = _new_recovery_codes(user)
     db.session.commit()
@@ -505,8 +516,9 @@ def disable_totp(user_id, password, code):
     user = db.session.get(User, user_id)
     if not check_password(user, password or ""):
         raise ValidationFailed("Check your password.", {"password": "That is not your current password."})
-    if not verify_second_factor(user_id, code):
-        raise ValidationFailed("That code did not match.", {"code": "That code did not match."})
+    problem = second_factor_problem(user_id, code)
+    if problem:
+        raise ValidationFailed(problem, {"code": problem})
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
@@ -516,12 +528,18 @@ def disable_totp(user_id, password, code):
 
 def verify_second_factor(user_id, code):
     """A TOTP code or an unused recovery code. Recovery codes work once."""
+    return second_factor_problem(user_id, code) is None
+
+
+def second_factor_problem(user_id, code):
+    """None when a TOTP code or an unused recovery code is good (and now spent), else the message."""
     user = db.session.get(User, user_id)
     if user is None or not user.totp_enabled:
-        return False
-    if _check_totp(user, code):
+        return CODE_WRONG
+    problem = _check_totp(user, code)
+    if problem is None:
         db.session.commit()
-        return True
+        return None
     row = db.session.scalar(
         sa.select(RecoveryCode).where(
             RecoveryCode.user_id == user.id,
@@ -530,10 +548,10 @@ def verify_second_factor(user_id, code):
         )
     )
     if row is None:
-        return False
+        return problem
     row.used_at = utcnow()
     db.session.commit()
-    return True
+    return None
 
 
 def remaining_recovery_codes(user_id):

@@ -101,12 +101,14 @@ def login_2fa():
         return redirect(url_for("accounts.login"))
     form = TwoFactorForm()
     if form.validate_on_submit():
-        if services.verify_second_factor(user_id, form.code.data):
+        problem = services.second_factor_problem(user_id, form.code.data)
+        if problem is None:
             target = session.get("2fa_next") or url_for("core.home")
             _start_session(db.session.get(User, user_id))
             return redirect(target)
         auth_event("2fa_failed", user_id)
-        form.code.errors = ["That code did not match. Try the newest code, or a recovery code."]
+        form.code.errors = [problem if problem == services.CODE_REUSED
+                            else "That code did not match. Try the newest code, or a recovery code."]
     return render_template("accounts/login_2fa.html", form=form), 422 if form.errors else 200
 
 

@@ -96,9 +96,16 @@ def init_app(app):
     app.config.setdefault("API_SPEC_OPTIONS", {
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "info": {"description": "Bearer tokens from POST /api/v1/tokens. Errors are "
-                                "{\"error\": {\"code\", \"message\", \"fields\"}}."},
+                                "{\"error\": {\"code\", \"message\", \"fields\"}}. A POST with an "
+                                "Idempotency-Key header (8-255 characters) sent again within 10 minutes with the "
+                                "same key, token owner and body gets the first answer again (header "
+                                "Idempotent-Replayed: true) instead of running twice; the same key with a "
+                                "different request is refused (422 idempotency_key_reused), and while the first "
+                                "is still running a repeat waits, then answers 409 idempotency_key_in_use."},
     })
-    api.init_app(app)
+    from ..idempotency import openapi_plugin
+
+    api.init_app(app, spec_kwargs={"extra_plugins": [openapi_plugin()]})
     from .. import IdConverter
 
     api.register_converter(

@@ -5,6 +5,7 @@ from flask import current_app, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from .. import idempotency
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..errors import Forbidden, NotFound, Unauthorized, ValidationFailed
@@ -45,6 +46,10 @@ def _authenticate():
         raise Unauthorized("Missing, expired or revoked token.", code="invalid_token")
     g.api_token = token
     g.viewer = viewer_for(db.session.get(User, token.user_id))
+
+
+# After _authenticate: a repeated POST with the same Idempotency-Key gets the first answer.
+bp.before_request(idempotency.api_claim)
 
 
 @bp.after_request

@@ -11,20 +11,30 @@ except ImportError:  # pragma: no cover - older WTForms take plain tuples
         return (value, label)
 
 
+def one_newline(text):
+    """Browsers send a textarea's line breaks as CRLF; the composer's count (and a person) sees one
+    character per break, so the limit counts them as one too."""
+    return text.replace("\r\n", "\n") if isinstance(text, str) else text
+
+
+TITLE_LENGTH = Length(max=TITLE_MAX, message=f"Titles can be at most {TITLE_MAX} characters (this one has %(length)d).")
+BODY_LENGTH = Length(max=BODY_MAX, message=f"Posts can be at most {BODY_MAX:,} characters (this one has %(length)d).")
+
+
 class ThreadForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(message="Give your thread a title."), Length(max=TITLE_MAX)])
-    body = TextAreaField("Your post", validators=[DataRequired(message="Write something first."), Length(max=BODY_MAX)],
-                         description="Markdown works: **bold**, *italic*, > quote, - lists.")
+    title = StringField("Title", validators=[DataRequired(message="Give your thread a title."), TITLE_LENGTH])
+    body = TextAreaField("Your post", validators=[DataRequired(message="Write something first."), BODY_LENGTH],
+                         filters=[one_newline], description="Markdown works: **bold**, *italic*, > quote, - lists.")
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField("Your reply", validators=[DataRequired(message="Write something first."), Length(max=BODY_MAX)],
-                         description="Markdown works: **bold**, *italic*, > quote, - lists.")
+    body = TextAreaField("Your reply", validators=[DataRequired(message="Write something first."), BODY_LENGTH],
+                         filters=[one_newline], description="Markdown works: **bold**, *italic*, > quote, - lists.")
 
 
 class EditForm(FlaskForm):
     body = TextAreaField("Edit your post", validators=[DataRequired(message="Write something first."),
-                                                       Length(max=BODY_MAX)])
+                                                       BODY_LENGTH], filters=[one_newline])
 
 
 class CommunityForm(FlaskForm):

@@ -434,7 +434,7 @@ def _refuse_blocked(community_id, text):
         watch_rules.note_hits([(rule, ())])
         staff_log.record(None, "rule.block", "rule", rule.id, community_id, watch_rules.reason(rule))
         db.session.commit()
-        message = watch_rules.block_message(rule)
+        message = watch_rules.block_message(rule, text)
         raise ValidationFailed(message, {"body": message})
 
 

@@ -258,8 +258,19 @@ def blocking(community_id, text):
     return hit[0][0] if hit else None
 
 
-def block_message(rule):
-    return rule.message or "This community does not allow one of the words in your post. Please rephrase it."
+def block_message(rule, text=""):
+    """What the author is told: the rule's own message, else the words that matched in `text` (the
+    matched text, never a regex rule's pattern, which would mean nothing to them)."""
+    if rule.message:
+        return rule.message
+    found = matches([rule], text) if text else []
+    if not found:
+        return "This community does not allow one of the words in your post. Edit it and try again."
+    start, end = found[0][1][0]
+    words = " ".join(text[start:end].split())
+    if len(words) > 60:
+        words = words[:59] + "…"
+    return f"Your post wasn't posted: it contains “{words}”, which this community does not allow. Edit it and try again."
 
 
 def censor(text, hits):
