@@ -222,6 +222,17 @@ def test_seed_demo_gives_morgan_and_admin_2fa_and_prints_their_demo_secrets(app,
     assert morgan.get("/moderation").status_code == 200
 
 
+def test_no_demo_two_factor_in_production(make_app):
+    from community.forums.seed import DEMO_TOTP
+
+    app = make_app(ENV_PRODUCTION=True)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "no demo two-factor secrets" in result.output
+    assert DEMO_TOTP["admin"] not in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.totp_enabled_at.is_not(None))) == 0
+
+
 def test_a_new_moderator_is_emailed_and_bannered_that_powers_wait_for_2fa(app, world, mailbox):
     with app.app_context():
         nell = person("nell", created_at=utcnow() - timedelta(days=200), approved_posts=40)

@@ -88,9 +88,18 @@ def demo_totp_uri(username):
     return pyotp.TOTP(DEMO_TOTP[username]).provisioning_uri(name=username, issuer_name="Patient Commons (demo)")
 
 
+def demo_two_factor_allowed():
+    # Secrets in the source would hand out admin powers on a real site.
+    from flask import current_app
+
+    return not current_app.config.get("ENV_PRODUCTION")
+
+
 def _demo_two_factor(now):
     """Turn 2FA on for the demo staff (also on a demo site seeded before they had it); an account
-    that has since set up its own authenticator keeps it."""
+    that has since set up its own authenticator keeps it. Never in production."""
+    if not demo_two_factor_allowed():
+        return
     for username, secret in DEMO_TOTP.items():
         user = db.session.scalar(sa.select(User).where(User.username == username,
                                                        User.email == f"{username}@example.org"))
