@@ -153,6 +153,15 @@ def test_an_alert_nobody_can_be_told_of_says_so_is_logged_and_bannered_on_admin_
     assert "No one could be told: there is no moderator or admin to e-mail." in queue
     assert "sent to the admins" not in queue and "E-mailed" not in queue
     assert "no recipient" in text(ada.get("/moderation/log"))
+    with app.app_context():
+        from community.accounts.services import create_token
+
+        # The next 30 s step: this step's code was used to sign in, and codes are single-use.
+        raw, _ = create_token("ada", PASSWORD, pyotp.TOTP(world.ada.totp_secret).at(utcnow() + timedelta(seconds=30)),
+                              ("read",))
+    items = app.test_client().get("/api/v1/moderation/queue", headers={"Authorization": f"Bearer {raw}"}).get_json()
+    alert = next(i for i in items["items"] if i["id"] == item_id)
+    assert alert["no_recipient"] and alert["delivery"].startswith("No one could be told")
 
     # The periodic escalation now finds ada and e-mails her; the banner stays until someone acknowledges.
     with app.app_context():
