@@ -74,7 +74,21 @@ def test_coverage_banner_crisis_post_and_appointment(e2e_app, new_context, mailb
     at_each_width(admin, "admin-banner-communities", lambda: admin.goto("/admin/communities"), problems,
                   width_checked=False)
     admin.get_by_role("alert").get_by_role("link", name="Open it now").click()
-    expect(admin.get_by_role("main")).to_contain_text("No one could be told: there is no moderator or admin to e-mail.")
+    item_url = admin.url
+
+    def item_says_so():
+        admin.goto(item_url)
+        expect(admin.get_by_role("main")).to_contain_text("No one could be told: there is no moderator or admin to e-mail.")
+
+    at_each_width(admin, "item-no-recipient", item_says_so, problems)
+
+    def queue_says_whom():
+        admin.goto("/moderation")
+        expect(admin.locator(".delivery.none")).to_have_text("No one could be told: there is no moderator or admin to e-mail.")
+        expect(admin.locator(".delivery").filter(has_text="E-mailed to 1 moderator.")).to_have_count(1)
+        expect(admin.get_by_role("main")).not_to_contain_text("sent to the admins")
+
+    at_each_width(admin, "queue-delivery", queue_says_whom, problems)
 
     # ---- the coverage page
     def coverage_shown():
@@ -123,4 +137,22 @@ def test_coverage_banner_crisis_post_and_appointment(e2e_app, new_context, mailb
     alex.reload()
     expect(alex.get_by_role("note").filter(has_text="Your moderator powers wait")).to_be_visible()
     screenshot(alex, "safety-new-moderator-banner")
+
+    # ---- member tools: a check-in message is listed apart from sanctions
+    with e2e_app.app_context():
+        ids = dict(db.session.execute(sa.select(User.username, User.id)).all())
+        t2d = db.session.scalar(sa.select(Community.id).where(Community.slug == "type-2-diabetes"))
+    admin.goto(f"/moderation/members/{ids['alex']}?community={t2d}")
+    admin.get_by_label("Message to the member").fill("Checking in: how are you doing today?")
+    admin.get_by_role("button", name="Send").click()
+    expect(admin.get_by_role("status")).to_contain_text("Message sent")
+
+    def messages_apart():
+        admin.goto(f"/moderation/members/{ids['alex']}?community={t2d}")
+        sent = admin.get_by_role("region", name="Messages sent")
+        expect(sent).to_contain_text("from admin")
+        expect(sent).not_to_contain_text("until lifted")
+        expect(admin.get_by_role("region", name="Warnings, silences and suspensions")).to_contain_text("None.")
+
+    at_each_width(admin, "member-tools", messages_apart, problems)
     assert not problems, "\n".join(problems)
