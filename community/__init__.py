@@ -136,7 +136,7 @@ def _load_user(app):
 def _templates(app):
     from .markdown import safe
     from .forums.models import REACTIONS
-    from .moderation.alerts import open_alert_count
+    from .moderation.alerts import open_alert_count, unreached
     from .moderation.pipeline import AUTHOR_ONLY_NOTICES
 
     app.jinja_env.filters["html"] = safe
@@ -181,7 +181,8 @@ def _templates(app):
         # `root` lets lists build links by concatenation: url_for per row was a tenth of a list page.
         moderates = bool(viewer and (viewer.is_admin or viewer.moderates))
         return {"my_communities": viewer.communities if viewer else (), "unread_count": 0, "root": request.script_root,
-                "moderates_any": moderates, "crisis_alerts": open_alert_count(viewer) if moderates else 0}
+                "moderates_any": moderates, "crisis_alerts": open_alert_count(viewer) if moderates else 0,
+                "unreached_alerts": unreached(viewer) if viewer and viewer.is_admin else (0, None)}
 
 
 def _errors(app):

@@ -45,9 +45,20 @@ def seed_demo_command():
 def print_demo_logins():
     from .forums.seed import DEMO_PASSWORD, DEMO_USERS
 
+    from .forums.seed import DEMO_TOTP, demo_totp_uri, demo_two_factor_allowed
+
+    two_factor = demo_two_factor_allowed()
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for username, role, _ in DEMO_USERS:
-        click.echo(f"  {username:<10} {role}")
+        click.echo(f"  {username:<10} {role}" + (", two-factor on" if two_factor and username in DEMO_TOTP else ""))
+    if not two_factor:
+        click.echo("Production: the demo staff get no demo two-factor secrets.")
+        return
+    click.echo("Demo-only two-factor secrets (public in the source: never use them on a real site).")
+    click.echo("Add one to an authenticator app, or open the otpauth:// link on a phone:")
+    for username, secret in DEMO_TOTP.items():
+        click.echo(f"  {username:<10} secret {secret}  {demo_totp_uri(username)}")
+    click.echo("  A code now, without an app: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
 
 
 @click.command("create-admin")

@@ -35,6 +35,16 @@ def sign_in(client, who):
     return response
 
 
+def client_for(app, who):
+    """One signed-in client per person per test: a second login in the same 30 s would reuse the
+    TOTP code, which the app refuses (replay protection)."""
+    clients = app.extensions.setdefault("test_clients", {})
+    if who.username not in clients:
+        clients[who.username] = app.test_client()
+        sign_in(clients[who.username], who)
+    return clients[who.username]
+
+
 def reply_as(who, thread_id, body):
     """A published reply (the eager pipeline publishes it on commit)."""
     post = forums.reply(who.id, thread_id, body)

@@ -365,3 +365,15 @@ def test_setup_says_already_used_and_shows_the_key_in_groups_of_four(app, world)
     assert client.post("/settings/2fa", data={"code": f"{code[:3]} {code[3:]}"}).status_code == 200
     with app.app_context():
         assert db.session.get(User, world.alex.id).totp_enabled
+
+
+def test_every_post_form_in_the_templates_renders_a_nonce():
+    # A static guard for forms added later: each <form method="post"> calls idempotency_field().
+    from pathlib import Path
+
+    missing = []
+    for path in sorted(Path(__file__).resolve().parent.parent.joinpath("templates").rglob("*.html")):
+        for form in re.findall(r'<form[^>]*method="post".*?</form>', path.read_text(), re.S | re.I):
+            if "idempotency_field()" not in form:
+                missing.append(f"{path.name}: {form[:80]!r}")
+    assert not missing, missing

@@ -15,7 +15,7 @@ from community.forums.visibility import viewer_for
 from community.models_base import utcnow
 from community.moderation import flags, log, rules
 from community.moderation.models import Appeal, ReviewItem, Rule, Sanction, StaffAction
-from tests.forum_helpers import person, reply_as, sign_in, text
+from tests.forum_helpers import client_for, person, reply_as, text
 from tests.helpers import add_member, add_moderator, create_community, start_thread
 
 METFORMIN = "I stopped my metformin and use cinnamon now"
@@ -37,16 +37,6 @@ def world(app):
         thread, first = start_thread(alex, ms, "Fatigue in the afternoon", "What helps your afternoons?")
         return SimpleNamespace(ms=ms.id, lupus=lupus.id, alex=alex, bo=bo, cy=cy, mod=mod, mod2=mod2,
                                other_mod=other_mod, admin=admin, thread=thread.id, first=first.id)
-
-
-def client_for(app, who):
-    """One signed-in client per person per test: a second login in the same 30 s would reuse the
-    TOTP code, which the app refuses (replay protection)."""
-    clients = app.extensions.setdefault("test_clients", {})
-    if who.username not in clients:
-        clients[who.username] = app.test_client()
-        sign_in(clients[who.username], who)
-    return clients[who.username]
 
 
 def viewer(who):
@@ -504,7 +494,7 @@ def test_admins_appoint_and_remove_moderators_whose_powers_wait_for_2fa(app, wor
     assert client_for(app, world.mod).get(f"/admin/communities/{world.lupus}/moderators").status_code == 403
     response = admin.post(f"/admin/communities/{world.lupus}/moderators", data={"username": "nobody"})
     assert response.status_code == 422 and "No member with that username" in text(response)
-    admin.post(f"/admin/communities/{world.lupus}/moderators", data={"username": "Nell"})
+    admin.post(f"/admin/communities/{world.lupus}/moderators", data={"username": "Nell", "confirm": "1"})
     page = text(admin.get(f"/admin/communities/{world.lupus}/moderators"))
     assert "nell" in page and "no two-factor yet" in page
     nell = client_for(app, newmod)
@@ -625,7 +615,7 @@ def test_a_members_cached_viewer_follows_joins_and_appointments_at_once(app, wor
     assert "/c/lupus" in text(client.get("/guidelines"))
     assert client.get("/moderation").status_code == 403
     admin = client_for(app, world.admin)
-    admin.post(f"/admin/communities/{world.lupus}/moderators", data={"username": "nell"})
+    admin.post(f"/admin/communities/{world.lupus}/moderators", data={"username": "nell", "confirm": "1"})
     assert client.get("/moderation").status_code == 200
     admin.post(f"/admin/communities/{world.lupus}/moderators", data={"remove": nell.id, "reason": "rota"})
     assert client.get("/moderation").status_code == 403

@@ -7,7 +7,7 @@ from ..extensions import db
 from ..forums import services as forums
 from ..forums.forms import CommunityForm
 from ..forums.models import Community
-from ..moderation import tools
+from ..moderation import alerts, tools
 from ..views_util import apply_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -24,6 +24,13 @@ def _admins_only():
 def communities():
     rows = db.session.scalars(sa.select(Community).order_by(Community.name)).all()
     return render_template("admin/communities.html", communities=rows)
+
+
+@bp.route("/coverage")
+def coverage():
+    rows, admins = alerts.coverage(g.viewer)
+    return render_template("admin/coverage.html", rows=rows, admins=admins,
+                           uncovered=sum(1 for _, _, covered in rows if not covered))
 
 
 @bp.route("/communities/new", methods=["GET", "POST"])
@@ -58,9 +65,14 @@ def moderators(community_id):
                 if request.form.get("remove"):
                     tools.dismiss(g.viewer, community.id, request.form.get("remove", type=int), request.form.get("reason"))
                     flash("Moderator removed.", "success")
+                elif request.form.get("confirm") != "1":
+                    # The first step only looks: the admin confirms on a second page with the member's record.
+                    check = tools.appointment_check(g.viewer, community.id, request.form.get("username"))
+                    return render_template("admin/moderator_confirm.html", form=EmptyForm(), reason=request.form.get("reason", ""),
+                                           **check)
                 else:
                     user = tools.appoint(g.viewer, community.id, request.form.get("username"), request.form.get("reason"))
-                    flash(f"{user.username} now moderates {community.name}."
+                    flash(f"{user.username} now moderates {community.name}. They have been e-mailed."
                           + ("" if user.totp_enabled else " Their powers wait until they turn on two-factor authentication."),
                           "success")
                 return redirect(url_for("admin.moderators", community_id=community.id))

@@ -210,6 +210,8 @@ class ReviewItem(Schema):
     spans = fields.List(fields.List(fields.Raw()), metadata={
         "description": "[start, end, kind] offsets into the judged text; never the matched text."})
     urgent = fields.Boolean()
+    delivery = fields.String(metadata={"description": "Whom the alert was e-mailed to, in words (empty for other items)."})
+    no_recipient = fields.Boolean(metadata={"description": "An alert that could be sent to nobody."})
     acknowledged = fields.Boolean()
     acknowledged_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()

@@ -417,7 +417,8 @@ def review_item_json(item, post, thread, community):
         "post": {"id": post.id, "number": post.number, "state": post.state, "body": post.body,
                  "labels": list(post.labels or []), "author": _author(post.author)},
         "reasons": list(item.reasons or []), "spans": [list(span) for span in item.spans or []],
-        "urgent": bool(item.urgent), "acknowledged": item.acknowledged_at is not None,
+        "urgent": bool(item.urgent), "delivery": item.delivery_note, "no_recipient": bool(item.no_recipient),
+        "acknowledged": item.acknowledged_at is not None,
         "acknowledged_at": item.acknowledged_at, "created_at": item.created_at, "closed_at": item.closed_at,
     }
 

@@ -13,6 +13,9 @@ from .conditions import CONDITIONS
 from .models import Community, Membership, Moderator, Post, Thread
 
 DEMO_PASSWORD = "demo-commons-2026"
+# Fixed two-factor secrets so the demo staff can try the staff tools at once (`make run` prints
+# them). Demo only: anyone who reads this file can sign in as them.
+DEMO_TOTP = {"morgan": "DEMOONLYMORGANTOTPSECRETNOTREAL2", "admin": "DEMOONLYADMINTOTPSECRETNOTREAL22"}
 DEMO_USERS = [
     ("alex", "member", "Living with type 2 diabetes since 2015. Walker, baker, tea drinker."),
     ("sam", "member", "MS, relapsing-remitting. Parent of two."),
@@ -79,6 +82,31 @@ def _user(username, role, bio, now):
     return user
 
 
+def demo_totp_uri(username):
+    import pyotp
+
+    return pyotp.TOTP(DEMO_TOTP[username]).provisioning_uri(name=username, issuer_name="Patient Commons (demo)")
+
+
+def demo_two_factor_allowed():
+    # Secrets in the source would hand out admin powers on a real site.
+    from flask import current_app
+
+    return not current_app.config.get("ENV_PRODUCTION")
+
+
+def _demo_two_factor(now):
+    """Turn 2FA on for the demo staff (also on a demo site seeded before they had it); an account
+    that has since set up its own authenticator keeps it. Never in production."""
+    if not demo_two_factor_allowed():
+        return
+    for username, secret in DEMO_TOTP.items():
+        user = db.session.scalar(sa.select(User).where(User.username == username,
+                                                       User.email == f"{username}@example.org"))
+        if user is not None and user.totp_enabled_at is None:
+            user.totp_secret, user.totp_enabled_at = secret, now
+
+
 def seed_communities():
     existing = set(db.session.scalars(sa.select(Community.slug)))
     for name, slug, icd10, description in CONDITIONS:
@@ -94,11 +122,13 @@ def seed_demo():
     """Returns True if anything was added."""
     if db.session.scalar(sa.select(User.id).where(User.username == "alex")):
         seed_communities()
+        _demo_two_factor(utcnow())
         db.session.commit()
         return False
     now = utcnow()
     seed_communities()
     users = {name: _user(name, role, bio, now) for name, role, bio in DEMO_USERS}
+    _demo_two_factor(now)
     communities = {c.slug: c for c in db.session.scalars(sa.select(Community))}
     joined = {
         "alex": ["type-2-diabetes", "asthma", "fibromyalgia"], "sam": ["multiple-sclerosis", "long-covid", "migraine", "crohns-disease"],

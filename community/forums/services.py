@@ -628,6 +628,9 @@ def set_reaction(viewer, post_id, kind, on):
         raise Forbidden("Log in to react.")
     if post.state != "published":
         raise Forbidden("You can react to published posts only.")
+    if on and kind != "hug" and "crisis" in (post.labels or ()):
+        # Someone may be at risk: a "like" reads as approval. Taking back an earlier one stays possible.
+        raise ValidationFailed("Only “Hug” can be given to this post.", {"kind": "Only “Hug” is offered on this post."})
     existing = db.session.scalar(
         sa.select(Reaction).where(Reaction.post_id == post.id, Reaction.user_id == viewer.user_id, Reaction.kind == kind)
     )

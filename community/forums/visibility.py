@@ -24,6 +24,8 @@ class Viewer:
     can_post: bool = False
     # (slug, name) of the communities joined, for the navigation bar.
     communities: tuple = ()
+    # Appointed a moderator, but the powers wait for two-factor authentication (for the banner).
+    moderator_waiting: bool = False
 
     @property
     def signed_in(self):
@@ -99,6 +101,7 @@ def _load_viewer(user):
         user_id=user.id, is_admin=user.is_admin, member_of=frozenset(row.id for row in joined),
         moderates=moderates, can_post=user.email_verified,
         communities=tuple((row.slug, row.name) for row in joined),
+        moderator_waiting=not user.totp_enabled and any(row.moderates for row in rows),
     )
 
 

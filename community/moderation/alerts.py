@@ -1,5 +1,11 @@
 """Crisis alerts: the community's moderators at once, the admins when nobody acknowledges.
 
+Every responsible staff member is e-mailed, whether or not they have two-factor authentication
+(those without it are told they must turn it on to open the item). No notification setting is
+consulted here, and none may be: a moderator who no longer wants alerts steps down. When there
+is nobody at all to tell, the item says so, the staff log records "no recipient", and every
+admin page shows a banner until the alert is handled.
+
 Emails say only that a post needs attention and link to the queue item (ids only): the post,
 the community and the person stay out of mail."""
 from datetime import timedelta
@@ -9,26 +15,32 @@ from flask import current_app
 
 from ..accounts import services as accounts
 from ..accounts.models import User
+from ..errors import Forbidden
 from ..extensions import db
-from ..forums.models import Moderator
+from ..forums.models import Community, Moderator, Post
 from ..models_base import utcnow
-from .models import ReviewItem
+from . import log
+from .models import ReviewItem, describe_delivery
 
 SUBJECT = "Patient Commons: a member may need help now"
 
 
-def _moderators(community_id):
-    # Moderator powers wait for two-factor authentication, and so do their alerts.
+def _moderators(community_id, author_id):
+    # All of them, 2FA or not; never the post's author (an alert about one's own post goes to others).
     return db.session.scalars(
         sa.select(User).join(Moderator, Moderator.user_id == User.id)
-        .where(Moderator.community_id == community_id, User.totp_enabled_at.is_not(None))
+        .where(Moderator.community_id == community_id, User.id != author_id).order_by(User.id)
     ).all()
 
 
-def _admins():
+def _admins(author_id):
     return db.session.scalars(
-        sa.select(User).where(User.role == "admin", User.totp_enabled_at.is_not(None))
+        sa.select(User).where(User.role == "admin", User.id != author_id).order_by(User.id)
     ).all()
+
+
+def _author_id(item):
+    return db.session.scalar(sa.select(Post.author_id).where(Post.id == item.post_id))
 
 
 MODERATORS = "You moderate the community it was posted in."
@@ -36,27 +48,46 @@ NO_MODERATORS = "Its community has no moderators with two-factor authentication,
 URGENT = ("It may describe a plan and the means to act on it, or someone else in immediate danger, "
           "so it comes to the site admins at once.")
 UNACKNOWLEDGED = "Nobody has acknowledged it yet, so it now goes to the site admins as well."
+NEEDS_2FA = ("You must turn on two-factor authentication to open it: until then the link will not let you in. "
+             "Turn it on here:\n{link}\n\n")
 
 
-def _mail(users, item, why):
-    link = current_app.config["SITE_URL"].rstrip("/") + f"/moderation/items/{item.id}"
-    for user in users:
-        accounts.queue_mail(user.email, SUBJECT, (
-            f"Hello {user.username},\n\nA post may show that someone is at risk right now. {why}\n\n"
-            f"Please open it, check on the member and acknowledge the alert:\n{link}\n\n"
-            "This alert repeats until someone acknowledges it.\n"))
+def _deliver(item, moderators, admins, subject, body):
+    """E-mail every recipient (body: the text before the link), record who it reached on the item
+    and in the staff log, and flag the item when it reached nobody."""
+    recipients = {u.id: u for u in moderators}
+    admins = [u for u in admins if u.id not in recipients]
+    recipients.update({u.id: u for u in admins})
+    link = accounts.site_url(f"/moderation/items/{item.id}")
+    two_factor = accounts.site_url("/settings/2fa")
+    for user in recipients.values():
+        accounts.queue_mail(user.email, subject, (
+            f"Hello {user.username},\n\n{body}\n{link}\n\n"
+            + ("" if user.totp_enabled else NEEDS_2FA.format(link=two_factor))
+            + ("This alert repeats until someone acknowledges it.\n" if item.kind == "crisis" else "")))
+    item.delivery = {"moderators": len(recipients) - len(admins), "admins": len(admins),
+                     "without_2fa": sum(not u.totp_enabled for u in recipients.values())}
+    if recipients:
+        log.record(None, "alert.sent", "post", item.post_id, item.community_id, describe_delivery(item.delivery))
+    else:
+        item.no_recipient = True
+        log.record(None, "alert.no_recipient", "post", item.post_id, item.community_id,
+                   "no recipient: there is no moderator or admin to e-mail")
 
 
 def raise_alert(item, community):
-    """A new crisis alert. No moderators, or third-party imminent risk: the admins at once."""
+    """A new crisis alert. No moderator who can open it, or third-party imminent risk: the admins at once."""
     now = utcnow()
-    moderators = _moderators(community.id)
-    escalate = item.urgent or not moderators
-    recipients = {u.id: u for u in moderators}
+    author_id = _author_id(item)
+    moderators = _moderators(community.id, author_id)
+    able = [u for u in moderators if u.totp_enabled]
+    escalate = item.urgent or not able
     if escalate:
-        recipients.update({u.id: u for u in _admins()})
         item.escalated_at = now
-    _mail(recipients.values(), item, URGENT if item.urgent else NO_MODERATORS if not moderators else MODERATORS)
+    why = URGENT if item.urgent else NO_MODERATORS if not able else MODERATORS
+    _deliver(item, moderators, _admins(author_id) if escalate else (), SUBJECT,
+             f"A post may show that someone is at risk right now. {why}\n\n"
+             "Please open it, check on the member and acknowledge the alert:")
     item.last_alerted_at = now
     item.alert_count = 1
 
@@ -70,12 +101,11 @@ AT_RISK_WHY = "A member flagged a post because someone may be at risk of harm."
 
 def rule_alert(item, community, why=RULE_WHY):
     """A post needs a moderator now (an escalate rule, a member's at-risk flag): the community's
-    moderators (the admins when it has none)."""
-    users = _moderators(community.id) or _admins()
-    link = current_app.config["SITE_URL"].rstrip("/") + f"/moderation/items/{item.id}"
-    for user in users:
-        accounts.queue_mail(user.email, RULE_SUBJECT, (
-            f"Hello {user.username},\n\n{why}\n\nPlease open it:\n{link}\n"))
+    moderators, and the admins when none of them can open it. Delivered like a crisis alert."""
+    author_id = _author_id(item)
+    moderators = _moderators(community.id, author_id)
+    admins = () if any(u.totp_enabled for u in moderators) else _admins(author_id)
+    _deliver(item, moderators, admins, RULE_SUBJECT, f"{why}\n\nPlease open it:")
     item.last_alerted_at = utcnow()
     item.alert_count = 1
 
@@ -102,9 +132,10 @@ def escalate_unacknowledged(now=None):
             continue
         if item.escalated_at is not None and now - item.last_alerted_at < repeat_every:
             continue
-        recipients = {u.id: u for u in _moderators(item.community_id)}
-        recipients.update({u.id: u for u in _admins()})
-        _mail(recipients.values(), item, UNACKNOWLEDGED)
+        author_id = _author_id(item)
+        _deliver(item, _moderators(item.community_id, author_id), _admins(author_id), SUBJECT,
+                 f"A post may show that someone is at risk right now. {UNACKNOWLEDGED}\n\n"
+                 "Please open it, check on the member and acknowledge the alert:")
         item.escalated_at = item.escalated_at or now
         item.last_alerted_at = now
         item.alert_count += 1
@@ -121,3 +152,30 @@ def open_alert_count(viewer):
     if not viewer.is_admin:
         where.append(ReviewItem.community_id.in_(viewer.moderates))
     return db.session.scalar(sa.select(sa.func.count(ReviewItem.id)).where(*where))
+
+
+def unreached(viewer):
+    """For the admins' banner: open alerts that could be sent to nobody, as (count, first item id)."""
+    if not viewer.is_admin:
+        return 0, None
+    row = db.session.execute(sa.select(sa.func.count(ReviewItem.id), sa.func.min(ReviewItem.id)).where(
+        ReviewItem.no_recipient.is_(True), ReviewItem.status == "open", ReviewItem.acknowledged_at.is_(None))).one()
+    return row[0], row[1]
+
+
+def coverage(viewer):
+    """For the admins' coverage page: each community with its moderators and whether each has 2FA,
+    communities no moderator can receive alerts in first; and the admins."""
+    if not viewer.is_admin:
+        raise Forbidden("The coverage page is for admins.")
+    moderators = {}
+    for community_id, user in db.session.execute(
+            sa.select(Moderator.community_id, User).join(User, User.id == Moderator.user_id).order_by(User.username)):
+        moderators.setdefault(community_id, []).append(user)
+    rows = []
+    for community in db.session.scalars(sa.select(Community).order_by(Community.name)):
+        mods = moderators.get(community.id, [])
+        rows.append((community, mods, any(u.totp_enabled for u in mods)))
+    rows.sort(key=lambda row: row[2])  # stable: by name within each group
+    admins = db.session.scalars(sa.select(User).where(User.role == "admin").order_by(User.username)).all()
+    return rows, admins

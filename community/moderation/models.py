@@ -56,10 +56,34 @@ class ReviewItem(db.Model):
     escalated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     last_alerted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     alert_count: Mapped[int] = mapped_column(default=0)
+    # Who the latest alert e-mail went to: {"moderators": n, "admins": n, "without_2fa": n}.
+    delivery: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    # Set when an alert could be sent to nobody; every admin page shows a banner until it is handled.
+    no_recipient: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     closed_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     outcome: Mapped[str] = mapped_column(sa.String(16), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def delivery_note(self):
+        return describe_delivery(self.delivery)
+
+
+def describe_delivery(delivery):
+    """The queue's plain account of who an alert was e-mailed to (never more than happened)."""
+    if delivery is None:
+        return ""
+    mods, admins, without = delivery.get("moderators", 0), delivery.get("admins", 0), delivery.get("without_2fa", 0)
+    if not mods + admins:
+        return "No one could be told: there is no moderator or admin to e-mail."
+    parts = [f"{n} {word}{'s' if n > 1 else ''}" for n, word in ((mods, "moderator"), (admins, "admin")) if n]
+    text = "E-mailed to " + " and ".join(parts)
+    if without == mods + admins:
+        return text + ": none of them has two-factor authentication yet, so no one can open it until one turns it on."
+    if without:
+        return text + f" ({without} without two-factor authentication, who cannot open it until they turn it on)."
+    return text + "."
 
 
 class StaffAction(db.Model):

@@ -138,13 +138,16 @@ def member_record(viewer, user_id, community_id):
     if user.id == viewer.user_id:
         raise NotFound("Your own record is for the other moderators and the admins.")
     scope = sa.or_(Sanction.community_id == community.id, Sanction.community_id.is_(None))
-    sanctions = db.session.scalars(sa.select(Sanction).where(Sanction.user_id == user.id, scope)
-                                   .order_by(Sanction.id.desc())).all()
+    rows = db.session.execute(sa.select(Sanction, User.username).outerjoin(User, User.id == Sanction.created_by)
+                              .where(Sanction.user_id == user.id, scope).order_by(Sanction.id.desc())).all()
     notes = db.session.execute(
         sa.select(MemberNote, User.username).outerjoin(User, User.id == MemberNote.author_id)
         .where(MemberNote.user_id == user.id, MemberNote.community_id == community.id)
         .order_by(MemberNote.id.desc())).all()
-    return community, user, sanctions, notes
+    # A private message is no sanction: listed apart, as (message, sender's name).
+    sanctions = [s for s, _ in rows if s.kind != "message"]
+    messages = [(s, sender) for s, sender in rows if s.kind == "message"]
+    return community, user, sanctions, messages, notes
 
 
 def _notify(user, subject):
@@ -262,8 +265,7 @@ def moderators(viewer, community_id):
         .where(Moderator.community_id == community_id).order_by(User.username))]
 
 
-def appoint(viewer, community_id, username, reason=""):
-    """Make a member a moderator of one community. Their powers wait for two-factor authentication."""
+def _candidate(viewer, community_id, username):
     from ..forums.models import Moderator
 
     if not viewer.is_admin:
@@ -277,10 +279,61 @@ def appoint(viewer, community_id, username, reason=""):
     if db.session.scalar(sa.select(Moderator.id).where(Moderator.user_id == user.id,
                                                        Moderator.community_id == community.id)):
         raise ValidationFailed("Already a moderator here.", {"username": f"{user.username} already moderates it."})
+    return community, user
+
+
+APPOINT_MIN_DAYS = 30
+APPOINT_MIN_POSTS = 5
+APPOINT_LOOKBACK = timedelta(days=90)
+
+
+def appointment_check(viewer, community_id, username, now=None):
+    """What an admin should see before appointing: the account's age, approved posts, and the
+    sanctions and crisis alerts about their own posts in the last 90 days, with what is worrying."""
+    community, user = _candidate(viewer, community_id, username)
+    now = now or utcnow()
+    since = now - APPOINT_LOOKBACK
+    sanctions = db.session.scalars(sa.select(Sanction).where(
+        Sanction.user_id == user.id, Sanction.kind != "message", Sanction.created_at > since)
+        .order_by(Sanction.id.desc())).all()
+    crisis_alerts = db.session.scalar(sa.select(sa.func.count(ReviewItem.id)).join(Post, Post.id == ReviewItem.post_id)
+                                      .where(ReviewItem.kind == "crisis", Post.author_id == user.id,
+                                             ReviewItem.created_at > since))
+    age_days = (now - user.created_at).days
+    worries = []
+    if age_days < APPOINT_MIN_DAYS:
+        worries.append(f"The account is under {APPOINT_MIN_DAYS} days old.")
+    if user.approved_posts < APPOINT_MIN_POSTS:
+        worries.append(f"Fewer than {APPOINT_MIN_POSTS} approved posts.")
+    if sanctions:
+        worries.append("Sanctioned in the last 90 days.")
+    if crisis_alerts:
+        worries.append("Their own posts raised a crisis alert in the last 90 days: moderating may be a heavy load "
+                       "for them right now. Consider asking how they are first.")
+    return {"community": community, "user": user, "age_days": age_days, "approved_posts": user.approved_posts,
+            "sanctions": sanctions, "crisis_alerts": crisis_alerts, "worries": worries}
+
+
+def appoint(viewer, community_id, username, reason=""):
+    """Make a member a moderator of one community. Their powers wait for two-factor authentication;
+    they are e-mailed either way (and told so)."""
+    from ..forums.models import Moderator
+
+    community, user = _candidate(viewer, community_id, username)
     db.session.add(Moderator(user_id=user.id, community_id=community.id))
     bump_memberships(user.id)
     log.record(viewer.user_id, "moderator.appoint", "user", user.id, community.id,
                (reason or "appointed") + ("" if user.totp_enabled else "; powers wait for two-factor authentication"))
+    # No community name: it would say which condition the community is about.
+    waits = "" if user.totp_enabled else (
+        "Your moderator powers wait until you turn on two-factor authentication, which keeps members' "
+        f"posts safe if your password is ever stolen. Turn it on here:\n{accounts.site_url('/settings/2fa')}\n\n")
+    accounts.queue_mail(user.email, "Patient Commons: you are now a moderator", (
+        f"Hello {user.username},\n\nAn admin has made you a moderator of a community on Patient Commons. "
+        "Thank you for looking after it.\n\n" + waits
+        + f"Your review queue:\n{accounts.site_url('/moderation')}\n\n"
+        "Moderators receive crisis alerts by e-mail; no setting turns them off. If you no longer want them, "
+        "ask an admin to step you down.\n"))
     db.session.commit()
     return user
 

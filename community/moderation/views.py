@@ -110,12 +110,16 @@ def thread_action(thread_id, action):
     return redirect(url_for("forums.thread", thread_id=thread_id))
 
 
+def _member_page(user_id, community_id, errors=None):
+    community, user, sanctions, messages, notes = tools.member_record(g.viewer, user_id, community_id)
+    return render_template("moderation/member.html", community=community, member=user, sanctions=sanctions,
+                           messages=messages, notes=notes, form=EmptyForm(), durations=tools.DURATIONS,
+                           errors=errors or {}), 422 if errors else 200
+
+
 @bp.route("/members/<int:user_id>")
 def member(user_id):
-    community_id = _int_arg("community")
-    community, user, sanctions, notes = tools.member_record(g.viewer, user_id, community_id)
-    return render_template("moderation/member.html", community=community, member=user, sanctions=sanctions,
-                           notes=notes, form=EmptyForm(), durations=tools.DURATIONS, errors={})
+    return _member_page(user_id, _int_arg("community"))
 
 
 @bp.route("/members/<int:user_id>/<action>", methods=["POST"])
@@ -130,17 +134,14 @@ def member_action(user_id, action):
                 kind = request.form.get("kind", "")
                 tools.sanction(g.viewer, user_id, community_id, kind, request.form.get("rule"),
                                request.form.get("message"), request.form.get("duration", "7d"))
-                flash({"warn": "Warning sent.", "silence": "Silenced in this community.",
+                flash({"message": "Message sent.", "warn": "Warning sent.", "silence": "Silenced in this community.",
                        "suspend": "Account suspended."}.get(kind, "Done."), "success")
             elif action == "lift":
                 tools.lift(g.viewer, request.form.get("sanction", type=int), request.form.get("reason"))
                 flash("Lifted.", "success")
         except ValidationFailed as exc:
-            community, user, sanctions, notes = tools.member_record(g.viewer, user_id, community_id)
             flash(exc.message, "error")
-            return render_template("moderation/member.html", community=community, member=user, sanctions=sanctions,
-                                   notes=notes, form=EmptyForm(), durations=tools.DURATIONS,
-                                   errors=exc.fields), 422
+            return _member_page(user_id, community_id, exc.fields)
     return redirect(url_for(".member", user_id=user_id, community=community_id))
 
 

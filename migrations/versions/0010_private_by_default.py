@@ -2,7 +2,7 @@
 post_revisions.erased_at: an author erased an earlier version's text
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-06 12:00:00
 
 """
@@ -13,7 +13,7 @@ from community.models_base import UTCDateTime
 
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
