@@ -77,7 +77,11 @@ def app_at_0008(make_app, backend):
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("DROP TABLE IF EXISTS post_search")
         upgrade(revision="0008")
-    return app
+    yield app
+    # The database is shared with the tests that follow: leave it at the newest schema.
+    with app.app_context():
+        db.session.remove()
+        upgrade()
 
 
 def test_migration_hides_every_member_and_marks_those_it_changed(app_at_0008):
