@@ -1,3 +1,4 @@
+import enum
 from datetime import datetime
 from typing import Optional
 
@@ -9,7 +10,25 @@ from ..extensions import db
 from ..models_base import UTCDateTime, utcnow
 
 VISIBILITIES = ("public", "members")
-POST_STATES = ("pending", "published", "held", "rejected", "hidden", "deleted")
+
+
+class PostState(str, enum.Enum):
+    """DESIGN.md's post states. A str Enum, so code and queries may compare with the plain names."""
+    PENDING = "pending"      # saved, the pipeline has not judged it yet
+    PUBLISHED = "published"
+    HELD = "held"            # waiting for a moderator
+    REJECTED = "rejected"
+    HIDDEN = "hidden"        # by moderators or flags
+    DELETED = "deleted"      # by the author
+
+
+POST_STATES = tuple(s.value for s in PostState)
+# A thread mirrors its opening post's state, or was merged into another thread.
+THREAD_STATES = POST_STATES + ("merged",)
+
+
+def _one_of(states):
+    return "state IN (" + ", ".join(f"'{s}'" for s in states) + ")"
 REACTIONS = ("like", "hug", "helpful")
 POSTS_PER_PAGE = 20
 
@@ -66,6 +85,7 @@ class Thread(db.Model):
     __tablename__ = "threads"
     __table_args__ = (
         sa.Index("ix_threads_listing", "community_id", "state", "pinned", "last_activity_at", "id"),
+        sa.CheckConstraint(_one_of(THREAD_STATES), name="state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +115,7 @@ class Thread(db.Model):
 
 class Post(db.Model):
     __tablename__ = "posts"
-    __table_args__ = (sa.UniqueConstraint("thread_id", "number"),)
+    __table_args__ = (sa.UniqueConstraint("thread_id", "number"), sa.CheckConstraint(_one_of(POST_STATES), name="state"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"), index=True)
