@@ -18,7 +18,8 @@ from ..models_base import MAX_ID, utcnow
 from ..moderation import pipeline
 from ..moderation import log as staff_log
 from ..moderation import rules as watch_rules
-from . import search
+from ..moderation.models import active_sanction
+from . import lifecycle
 from .models import (
     POSTS_PER_PAGE, REACTIONS, VISIBILITIES, Bookmark, Community, Ignore, Membership, Moderator, Post,
     PostRevision, Reaction, Thread,
@@ -402,8 +403,6 @@ def check_can_post(user_id, community_id):
         raise Forbidden("Log in to post.")
     if not user.email_verified:
         raise Forbidden("Please confirm your email address before posting. Check your inbox for the link.")
-    from ..moderation.tools import active_sanction
-
     held_back = active_sanction(user_id, community_id)
     if user.silenced_at is not None or held_back is not None:
         until = (f" until {accounts.local_time(held_back.ends_at, user.time_zone)}"
@@ -514,7 +513,7 @@ def community_of(post):
         sa.select(Community).join(Thread, Thread.community_id == Community.id).where(Thread.id == post.thread_id))
 
 
-def _post_for(viewer, post_id):
+def post_row(viewer, post_id):
     row = db.session.execute(
         sa.select(Post, Thread, Community).join(Thread, Thread.id == Post.thread_id)
         .join(Community, Community.id == Thread.community_id).where(Post.id == post_id)
@@ -525,11 +524,11 @@ def _post_for(viewer, post_id):
 
 
 def get_post(viewer, post_id):
-    return _post_for(viewer, post_id)[0]
+    return post_row(viewer, post_id)[0]
 
 
 def quote_text(viewer, post_id):
-    post, _, _ = _post_for(viewer, post_id)
+    post, _, _ = post_row(viewer, post_id)
     if post.state != "published":
         raise NotFound("No such post.")
     quoted = "\n".join("> " + line for line in post.body.splitlines())
@@ -537,7 +536,7 @@ def quote_text(viewer, post_id):
 
 
 def edit_post(viewer, post_id, body):
-    post, thread, _ = _post_for(viewer, post_id)
+    post, thread, _ = post_row(viewer, post_id)
     if post.author_id != viewer.user_id:
         raise Forbidden("You can only edit your own posts.")
     if post.state in ("deleted", "rejected"):
@@ -572,7 +571,7 @@ def may_read_revisions(viewer, post, community):
 def revisions(viewer, post_id):
     """(post, earlier versions newest first, whether the viewer may read them). Others get no rows:
     the page tells them only that, and when, the post was edited."""
-    post, _, community = _post_for(viewer, post_id)
+    post, _, community = post_row(viewer, post_id)
     allowed = may_read_revisions(viewer, post, community)
     if post.state == "deleted" or not allowed:
         return post, [], allowed
@@ -585,7 +584,7 @@ def revisions(viewer, post_id):
 def erase_revision(viewer, post_id, revision_id):
     """The author erases an earlier version's text. The row stays, with its time, so the fact of
     the edit stays; the staff log records the erasure, never the text."""
-    post, _, community = _post_for(viewer, post_id)
+    post, _, community = post_row(viewer, post_id)
     if post.author_id != viewer.user_id:
         raise Forbidden("Only the author can erase an earlier version of a post.")
     revision = db.session.scalar(
@@ -602,22 +601,18 @@ def erase_revision(viewer, post_id, revision_id):
 
 def delete_post(viewer, post_id):
     """The author removes their post: text and history go; a placeholder keeps the thread readable."""
-    post, thread, community = _post_for(viewer, post_id)
+    post, thread, community = post_row(viewer, post_id)
     if post.author_id != viewer.user_id:
         raise Forbidden("You can only delete your own posts.")
     if post.state == "deleted":
         return post
-    was_published = post.state == "published"
-    post.state = "deleted"
+    lifecycle.delete(post, thread)
     post.body = ""
     post.body_html = ""
     db.session.execute(sa.delete(PostRevision).where(PostRevision.post_id == post.id))
     pipeline.forget_originals(post.id)
     db.session.execute(sa.delete(Reaction).where(Reaction.post_id == post.id))
     post.reactions = {}
-    if was_published and post.number > 1:
-        thread.reply_count = Thread.reply_count - 1
-    search.remove(post.id)
     db.session.commit()
     return post
 
@@ -625,7 +620,7 @@ def delete_post(viewer, post_id):
 def set_reaction(viewer, post_id, kind, on):
     if kind not in REACTIONS:
         raise ValidationFailed("Unknown reaction.", {"kind": f"One of: {', '.join(REACTIONS)}."})
-    post, _, community = _post_for(viewer, post_id)
+    post, _, community = post_row(viewer, post_id)
     if not viewer.signed_in:
         raise Forbidden("Log in to react.")
     if post.state != "published":
@@ -651,7 +646,7 @@ def set_reaction(viewer, post_id, kind, on):
 
 
 def set_bookmark(viewer, post_id, on):
-    post, _, _ = _post_for(viewer, post_id)
+    post, _, _ = post_row(viewer, post_id)
     if not viewer.signed_in:
         raise Forbidden("Log in to bookmark.")
     existing = db.session.scalar(

@@ -8,9 +8,10 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forums.models import Community, Moderator, Post, Thread
 from ..models_base import utcnow
-from . import log, pipeline
+from . import log
 from .models import Appeal, Sanction, StaffAction
-from .services import _reason, _set_hidden, require_moderator
+from ..forums import lifecycle
+from .services import reason_given, require_moderator
 
 MESSAGE_MAX = 1000
 SUBJECT = "Patient Commons: an appeal to decide"
@@ -116,7 +117,7 @@ def decide(viewer, appeal_id, outcome, reason):
     if outcome not in ("upheld", "overturned"):
         fields["outcome"] = "Choose uphold or overturn."
     try:
-        reason = _reason(reason)
+        reason = reason_given(reason)
     except ValidationFailed as exc:
         fields.update(exc.fields)
     if fields:
@@ -129,13 +130,11 @@ def decide(viewer, appeal_id, outcome, reason):
         if appeal.kind == "rejection":
             post = db.session.get(Post, appeal.target_id)
             thread = db.session.get(Thread, post.thread_id)
+            community = db.session.get(Community, thread.community_id)
             if post.state == "rejected":
-                post.state = "held"
-                if post.number == 1:
-                    thread.state = "held"
-                pipeline.approve(post)
+                lifecycle.publish(post, thread, community)
             elif post.state == "hidden":
-                _set_hidden(post, thread, db.session.get(Community, thread.community_id), False)
+                lifecycle.restore(post, thread, community)
             post.notices = [n for n in post.notices or () if n["kind"] != "moderator"]
         else:
             entry = db.session.get(Sanction, appeal.target_id)

@@ -9,11 +9,11 @@ from flask import current_app
 from ..accounts.models import User
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..extensions import db
-from ..forums.services import _post_for
+from ..forums import lifecycle
+from ..forums.services import post_row
 from ..models_base import utcnow
 from . import alerts, log, pipeline
 from .models import FLAG_REASONS, PRIORITY, Flag, ReviewItem, Sanction
-from .services import _set_hidden
 
 MESSAGE_MAX = 500
 WEIGHTS = {"new": 0.5, "member": 1.0, "trusted": 2.0}
@@ -62,7 +62,7 @@ def flag_post(viewer, post_id, reason, message=""):
         fields["message"] = "Tell the moderators what is wrong."
     if fields:
         raise ValidationFailed("Please correct the highlighted fields.", fields)
-    post, thread, community = _post_for(viewer, post_id)
+    post, thread, community = post_row(viewer, post_id)
     if post.state != "published":
         raise ValidationFailed("Only published posts can be flagged.", {"reason": "This post is not published."})
     if post.author_id == viewer.user_id:
@@ -113,6 +113,6 @@ def _maybe_hide(post, thread, community):
     author_level = trust(author)
     score = hide_score([(u.created_at, w, trust(u)) for u, w in rows], author_level)
     if score >= current_app.config["FLAG_HIDE_THRESHOLD"] and post.state == "published":
-        _set_hidden(post, thread, community, True)
+        lifecycle.hide(post, thread, community)
         log.record(None, "flag.hide", "post", post.id, community.id,
                    f"hidden pending review: flag weight {score:g} reached {current_app.config['FLAG_HIDE_THRESHOLD']:g}")

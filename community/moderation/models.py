@@ -217,3 +217,15 @@ class Appeal(db.Model):
     decision_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     decided_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def active_sanction(user_id, community_id, now=None):
+    """The silence (in this community or site-wide) or suspension that stops this member posting.
+    Here, beside the model, so that forums can ask it without importing the moderator tools."""
+    now = now or utcnow()
+    return db.session.scalar(
+        sa.select(Sanction).where(
+            Sanction.user_id == user_id, Sanction.kind.in_(("silence", "suspend")), Sanction.lifted_at.is_(None),
+            sa.or_(Sanction.ends_at.is_(None), Sanction.ends_at > now),
+            sa.or_(Sanction.community_id == community_id, Sanction.community_id.is_(None)))
+        .order_by(Sanction.id.desc()).limit(1))

@@ -10,7 +10,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..markdown import render
 from ..models_base import utcnow
-from ..forums import search
+from ..forums import lifecycle
 from ..forums.models import Community, Post, PostRevision, Thread
 from . import alerts, filters, log, rules
 from .models import PRIORITY, ReviewItem, Sanction, Verdict
@@ -228,7 +228,7 @@ def moderate_post(post_id):
             db.session.flush()
             alerts.raise_alert(item, community)
     if reject:
-        post.state = "rejected"
+        lifecycle.reject(post, thread, community)
         author.silenced_at = utcnow()
         # A site-wide silence with no actor: the member sees it on their standing page and may appeal.
         db.session.add(Sanction(user_id=author.id, community_id=None, kind="silence", created_by=None,
@@ -237,12 +237,7 @@ def moderate_post(post_id):
                                         "If this is a mistake, appeal and a moderator will look at it."))
         notices.append({"kind": "moderator", "text": "This post was not published: it looked like spam."})
     elif hold and post.state in ("pending", "published"):
-        if post.state == "published":
-            search.remove(post.id)
-            count_published(post, thread, community, -1)
-        post.state = "held"
-        if post.number == 1:
-            thread.state = "held"
+        lifecycle.hold(post, thread, community)
     if not reject and (hold or found_phi or title_phi):
         _review_item(post, community, "held" if post.state == "held" else "phi", judged_hash, reasons, body_verdicts,
                      original=judged if (found_phi or title_phi) else None)
@@ -263,9 +258,9 @@ def moderate_post(post_id):
     post.moderation_status = "done"
     post.moderated_hash = text_hash(post.body)
     if post.state == "pending":
-        _publish(post, thread, community)
-    elif post.state == "published":
-        search.index(post.id, thread.title if post.number == 1 else "", post.body_html)
+        lifecycle.publish(post, thread, community)
+    else:
+        lifecycle.reindex(post, thread)
     db.session.commit()
     return post
 
@@ -307,32 +302,10 @@ def _review_item(post, community, kind, judged_hash, reasons, verdicts, original
     return item
 
 
-def _publish(post, thread, community):
-    """A pending post goes live: counters, the author's trust and the search index follow."""
-    post.state = "published"
-    if post.number == 1:
-        thread.state = "published"
-    count_published(post, thread, community, +1)
-    thread.last_activity_at = utcnow()
-    db.session.execute(sa.update(User).where(User.id == post.author_id).values(approved_posts=User.approved_posts + 1))
-    db.session.flush()
-    search.index(post.id, thread.title if post.number == 1 else "", post.body_html)
-
-
-def count_published(post, thread, community, step):
-    """The community's thread count or the thread's reply count follows a post in or out of view."""
-    if post.number == 1:
-        community.thread_count = Community.thread_count + step
-    else:
-        thread.reply_count = Thread.reply_count + step
-
-
 def approve(post):
-    """A moderator approves a held post (the review queue calls this)."""
+    """A moderator approves a held post, or an appeal overturns its rejection."""
     thread = db.session.get(Thread, post.thread_id)
-    community = db.session.get(Community, thread.community_id)
-    post.state = "pending"
-    _publish(post, thread, community)
+    lifecycle.publish(post, thread, db.session.get(Community, thread.community_id))
 
 
 def forget_originals(post_id):

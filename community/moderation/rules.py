@@ -147,7 +147,7 @@ def create(viewer, community_id, data, commit=True):
     return rule
 
 
-def _rule_for(viewer, rule_id):
+def rule_for(viewer, rule_id):
     rule = db.session.get(Rule, rule_id)
     if rule is None:
         raise NotFound("No such rule.")
@@ -159,7 +159,7 @@ def _rule_for(viewer, rule_id):
 
 
 def update(viewer, rule_id, data):
-    rule = _rule_for(viewer, rule_id)
+    rule = rule_for(viewer, rule_id)
     clean = validate(data)
     for key, value in clean.items():
         setattr(rule, key, value)
@@ -171,7 +171,7 @@ def update(viewer, rule_id, data):
 
 
 def delete(viewer, rule_id):
-    rule = _rule_for(viewer, rule_id)
+    rule = rule_for(viewer, rule_id)
     log.record(viewer.user_id, "rule.delete", "rule", rule.id, rule.community_id,
                f"{rule.action} on {rule.match_type} “{rule.pattern}”")
     db.session.delete(rule)

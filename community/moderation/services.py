@@ -8,7 +8,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..forums import search
+from ..forums import lifecycle
 from ..forums.models import Community, Post, PostRevision, Thread
 from ..markdown import render
 from ..models_base import utcnow
@@ -26,7 +26,7 @@ def require_moderator(viewer):
                         "two-factor authentication (Settings → two-factor authentication) to start.")
 
 
-def _reason(reason, required=True):
+def reason_given(reason, required=True):
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX or (required and not reason):
         raise ValidationFailed("Say why: it goes to the staff log (and to the author when a post is rejected).",
@@ -109,21 +109,6 @@ def _close_post_items(post, viewer, outcome, flags):
     db.session.execute(sa.update(Flag).where(Flag.post_id == post.id, Flag.status == "open").values(status=flags))
 
 
-def _set_hidden(post, thread, community, hidden):
-    if hidden and post.state == "published":
-        post.state = "hidden"
-        search.remove(post.id)
-        pipeline.count_published(post, thread, community, -1)
-        if post.number == 1:
-            thread.state = "hidden"
-    elif not hidden and post.state == "hidden":
-        post.state = "published"
-        if post.number == 1:
-            thread.state = "published"
-        pipeline.count_published(post, thread, community, +1)
-        search.index(post.id, thread.title if post.number == 1 else "", post.body_html)
-
-
 def tell_author(post, subject, text):
     """The author reads the reason on their post and on their standing page; the e-mail holds only
     a link, because the reason may speak of their health."""
@@ -143,7 +128,7 @@ def decide(viewer, item_id, action, reason="", body=None):
     if item.status != "open" and action != "restore":
         raise ValidationFailed("This item is already closed.", {"action": "Already decided."})
     required = action in ("reject", "hide", "restore")
-    reason = _reason(reason, required)
+    reason = reason_given(reason, required)
     target = ("post", post.id, community.id)
     # (hide and restore log themselves: the post's page does them too)
     if action == "acknowledge":
@@ -162,7 +147,7 @@ def decide(viewer, item_id, action, reason="", body=None):
         if post.state == "held":
             pipeline.approve(post)
         elif post.state == "hidden":
-            _set_hidden(post, thread, community, False)
+            lifecycle.restore(post, thread, community)
         _close_post_items(post, viewer, "approved", "dismissed")
         if item.kind == "crisis":
             alerts.acknowledge(item, viewer.user_id)
@@ -176,11 +161,7 @@ def decide(viewer, item_id, action, reason="", body=None):
                                    {"action": "Crisis posts cannot be rejected."})
         if post.state not in ("held", "pending", "hidden", "published"):
             raise ValidationFailed("This post cannot be rejected now.", {"action": "Not rejectable."})
-        if post.state in ("published", "hidden"):
-            _set_hidden(post, thread, community, True)
-        post.state = "rejected"
-        if post.number == 1:
-            thread.state = "rejected"
+        lifecycle.reject(post, thread, community)
         _close_post_items(post, viewer, "rejected", "upheld")
         tell_author(post, "Patient Commons: a moderator did not publish your post",
                     f"A moderator did not publish this post. Their reason: {reason}")
@@ -196,7 +177,7 @@ def _hide_or_restore(viewer, post, thread, community, action, reason):
     if action not in ("hide", "restore") or post.state != ("published" if hide else "hidden"):
         raise ValidationFailed("Only a published post can be hidden, and only a hidden one restored.",
                                {"action": f"The post is {post.state}."})
-    _set_hidden(post, thread, community, hide)
+    (lifecycle.hide if hide else lifecycle.restore)(post, thread, community)
     _close_post_items(post, viewer, "hidden" if hide else "restored", "upheld" if hide else "dismissed")
     if hide:
         tell_author(post, "Patient Commons: a moderator hid your post",
@@ -217,9 +198,7 @@ def _edit_as_moderator(viewer, post, body):
     # A moderator's edit is the reviewed text: the pipeline does not judge it again.
     post.moderated_hash = pipeline.text_hash(body)
     post.moderation_status = "done"
-    if post.state == "published":
-        thread = db.session.get(Thread, post.thread_id)
-        search.index(post.id, thread.title if post.number == 1 else "", post.body_html)
+    lifecycle.reindex(post, db.session.get(Thread, post.thread_id))
 
 
 def _post_row(viewer, post_id):
@@ -237,7 +216,7 @@ def moderate_post_directly(viewer, post_id, action, reason):
     """Hide or restore a post from the thread (not from a queue item)."""
     require_moderator(viewer)
     post, thread, community = _post_row(viewer, post_id)
-    _hide_or_restore(viewer, post, thread, community, action, _reason(reason))
+    _hide_or_restore(viewer, post, thread, community, action, reason_given(reason))
     db.session.commit()
     return post
 
@@ -247,7 +226,7 @@ def remove_notice(viewer, post_id, kind, reason):
     pipeline does not attach it again to this post."""
     require_moderator(viewer)
     post, _, community = _post_row(viewer, post_id)
-    reason = _reason(reason)
+    reason = reason_given(reason)
     if kind not in ("consult_reminder",) and not kind.startswith("rule:"):
         raise ValidationFailed("Only the clinician-consult notice and rule notices can be removed.",
                                {"kind": "This notice cannot be removed."})

@@ -10,13 +10,13 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..forums import search
+from ..forums import lifecycle
 from ..forums.models import Community, Post, Thread
 from ..forums.visibility import bump_memberships
 from ..models_base import utcnow
 from . import log
 from .models import MemberNote, ReviewItem, Sanction
-from .services import _reason, require_moderator
+from .services import reason_given, require_moderator
 
 DURATIONS = {"1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7),
              "30d": timedelta(days=30), "forever": None}
@@ -37,7 +37,7 @@ def thread_action(viewer, thread_id, action, reason="", target=None):
     if action not in THREAD_ACTIONS:
         raise ValidationFailed("Unknown action.", {"action": "Choose one of: " + ", ".join(THREAD_ACTIONS) + "."})
     thread = _thread(viewer, thread_id)
-    reason = _reason(reason, required=action in ("move", "merge"))
+    reason = reason_given(reason, required=action in ("move", "merge"))
     if action in ("lock", "unlock"):
         thread.locked = action == "lock"
     elif action in ("pin", "unpin"):
@@ -80,27 +80,7 @@ def _merge(viewer, thread, target, reason):
     if into.id == thread.id or into.community_id != thread.community_id:
         raise ValidationFailed("Merge into another thread of the same community.",
                                {"target": "Choose another thread of this community."})
-    posts = db.session.scalars(sa.select(Post).where(Post.thread_id == thread.id).order_by(Post.number)).all()
-    number = into.last_post_number
-    moved = 0
-    for post in posts:
-        number += 1
-        post.thread_id = into.id
-        post.number = number
-        if post.state == "published":
-            moved += 1
-            # Its title no longer heads a thread: index the post as a reply.
-            search.index(post.id, "", post.body_html)
-    into.last_post_number = number
-    into.reply_count = Thread.reply_count + moved
-    into.last_activity_at = max(into.last_activity_at, thread.last_activity_at)
-    if thread.state == "published":
-        community = db.session.get(Community, thread.community_id)
-        community.thread_count = Community.thread_count - 1
-    thread.state = "merged"
-    thread.merged_into_id = into.id
-    thread.last_post_number = 0
-    thread.reply_count = 0
+    lifecycle.merge(thread, into, db.session.get(Community, thread.community_id))
     log.record(viewer.user_id, "thread.merge", "thread", thread.id, thread.community_id,
                f"merged into thread #{into.id}: {reason}")
     db.session.commit()
@@ -206,7 +186,7 @@ def lift(viewer, sanction_id, reason):
             raise NotFound("No such silence or suspension in your communities.")
     elif not viewer.is_moderator(entry.community_id):
         raise NotFound("No such silence or suspension in your communities.")
-    reason = _reason(reason)
+    reason = reason_given(reason)
     entry.lifted_at = utcnow()
     if entry.community_id is None:
         user = db.session.get(User, entry.user_id)
@@ -229,17 +209,6 @@ def add_note(viewer, user_id, community_id, body):
     log.record(viewer.user_id, "member.note", "user", user.id, community.id, "note added")
     db.session.commit()
     return note
-
-
-def active_sanction(user_id, community_id, now=None):
-    """The silence (in this community or site-wide) or suspension that stops this member posting."""
-    now = now or utcnow()
-    return db.session.scalar(
-        sa.select(Sanction).where(
-            Sanction.user_id == user_id, Sanction.kind.in_(("silence", "suspend")), Sanction.lifted_at.is_(None),
-            sa.or_(Sanction.ends_at.is_(None), Sanction.ends_at > now),
-            sa.or_(Sanction.community_id == community_id, Sanction.community_id.is_(None)))
-        .order_by(Sanction.id.desc()).limit(1))
 
 
 def standing(user_id):
@@ -344,7 +313,7 @@ def dismiss(viewer, community_id, user_id, reason):
 
     if not viewer.is_admin:
         raise Forbidden("Admins appoint moderators.")
-    reason = _reason(reason)
+    reason = reason_given(reason)
     row = db.session.scalar(sa.select(Moderator).where(Moderator.user_id == user_id,
                                                        Moderator.community_id == community_id))
     if row is None:

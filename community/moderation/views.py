@@ -225,7 +225,7 @@ def rule_action(rule_id, action):
                 rules.delete(g.viewer, rule_id)
                 flash("Rule deleted.", "success")
             elif action in ("enforce", "shadow", "disable", "enable"):
-                rule = rules._rule_for(g.viewer, rule_id)
+                rule = rules.rule_for(g.viewer, rule_id)
                 data = {f: getattr(rule, f) for f in rules.CSV_FIELDS}
                 if action in ("enforce", "shadow"):
                     data["mode"] = action
@@ -291,7 +291,7 @@ def standing():
 @member_bp.route("/p/<int:post_id>/flag", methods=["GET", "POST"])
 @login_required
 def flag(post_id):
-    post, thread, community = forums._post_for(g.viewer, post_id)
+    post, thread, community = forums.post_row(g.viewer, post_id)
     errors, status = {}, 200
     if request.method == "POST" and _csrf_ok():
         try:

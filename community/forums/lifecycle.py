@@ -1,0 +1,114 @@
+"""A post's state changes, in one place.
+
+Every change of state that moves a post into or out of view does three things together: the
+counters (the community's thread count or the thread's reply count, the author's approved
+posts), the search index, and the thread's copy of its opening post's state. The pipeline, the
+moderators' queue, flags, appeals, thread merges and the author's own delete all come here, so
+none of them can forget one of the three. Callers own the transaction and the checks of who may.
+"""
+import sqlalchemy as sa
+
+from ..accounts.models import User
+from ..extensions import db
+from ..models_base import utcnow
+from . import search
+from .models import Community, PostState, Thread
+
+VISIBLE = PostState.PUBLISHED
+
+
+def _set_state(post, thread, state):
+    post.state = state.value
+    if post.number == 1:
+        thread.state = state.value
+
+
+def _count(post, thread, community, step):
+    if post.number == 1:
+        community.thread_count = Community.thread_count + step
+    else:
+        thread.reply_count = Thread.reply_count + step
+
+
+def reindex(post, thread):
+    """A published post's text or title changed (or it now stands as a reply): index it again."""
+    if post.state == VISIBLE:
+        search.index(post.id, thread.title if post.number == 1 else "", post.body_html)
+
+
+def _leave_view(post, thread, community):
+    if post.state == VISIBLE:
+        search.remove(post.id)
+        _count(post, thread, community, -1)
+
+
+def publish(post, thread, community):
+    """The pipeline passed it, or a moderator approved it (pending, held, or an overturned rejection).
+    The author's trust grows with each post published."""
+    if post.state == VISIBLE:
+        return
+    _set_state(post, thread, PostState.PUBLISHED)
+    _count(post, thread, community, +1)
+    thread.last_activity_at = utcnow()
+    db.session.execute(sa.update(User).where(User.id == post.author_id).values(approved_posts=User.approved_posts + 1))
+    db.session.flush()
+    reindex(post, thread)
+
+
+def hold(post, thread, community):
+    """Waiting for a moderator: out of view until they decide."""
+    _leave_view(post, thread, community)
+    _set_state(post, thread, PostState.HELD)
+
+
+def reject(post, thread, community):
+    _leave_view(post, thread, community)
+    _set_state(post, thread, PostState.REJECTED)
+
+
+def hide(post, thread, community):
+    """By moderators or flags; only a published post can be hidden."""
+    if post.state == VISIBLE:
+        _leave_view(post, thread, community)
+        _set_state(post, thread, PostState.HIDDEN)
+
+
+def restore(post, thread, community):
+    if post.state == PostState.HIDDEN:
+        _set_state(post, thread, PostState.PUBLISHED)
+        _count(post, thread, community, +1)
+        reindex(post, thread)
+
+
+def delete(post, thread):
+    """By the author. Only the post changes state: a deleted opening post leaves its thread listed
+    and readable (its replies stay), so only a reply changes a count."""
+    if post.state == VISIBLE:
+        search.remove(post.id)
+        if post.number > 1:
+            thread.reply_count = Thread.reply_count - 1
+    post.state = PostState.DELETED.value
+
+
+def merge(thread, into, community):
+    """A duplicate thread's posts move to the end of `into`; its URL then redirects there."""
+    from .models import Post
+
+    posts = db.session.scalars(sa.select(Post).where(Post.thread_id == thread.id).order_by(Post.number)).all()
+    number, moved = into.last_post_number, 0
+    for post in posts:
+        number += 1
+        post.thread_id, post.number = into.id, number
+        if post.state == VISIBLE:
+            moved += 1
+            # Its title no longer heads a thread: indexed as a reply.
+            search.index(post.id, "", post.body_html)
+    into.last_post_number = number
+    into.reply_count = Thread.reply_count + moved
+    into.last_activity_at = max(into.last_activity_at, thread.last_activity_at)
+    if thread.state == VISIBLE:
+        community.thread_count = Community.thread_count - 1
+    thread.state = "merged"
+    thread.merged_into_id = into.id
+    thread.last_post_number = 0
+    thread.reply_count = 0
