@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
@@ -21,7 +21,6 @@ class SignupForm(FlaskForm):
     health_data_consent = BooleanField(
         "I consent to Patient Commons storing the health information I choose to share"
     )
-    time_zone = HiddenField(default="UTC")
     # Honeypot: hidden from people, filled in by bots.
     website = StringField("Leave this field empty", validators=[Optional()])
 
@@ -66,13 +65,6 @@ class ProfileBasicsForm(FlaskForm):
     bio = TextAreaField("A few words about you (optional)", validators=[Optional(), Length(max=500)],
                         description="Shown on your profile to signed-in members.")
     hide_memberships = BooleanField("Hide which communities I belong to from my profile", default=True)
-
-
-class TimeZoneForm(FlaskForm):
-    # Choices come from the service's list (validated there too); a text box with a datalist
-    # keeps the page light, where a select would carry 600 options.
-    time_zone = StringField("Your time zone", validators=[Optional()],
-                            description="Used for the times in e-mails; pages show times in your device's own zone.")
 
 
 class NotificationPrefsForm(FlaskForm):

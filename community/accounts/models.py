@@ -45,9 +45,6 @@ class User(UserMixin, db.Model):
     # the key of the per-process cache of their Viewer (forums.visibility.viewer_for).
     memberships_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # An IANA name (validated against zoneinfo); pages convert in the browser, e-mails with it.
-    time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
-    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
 
     @property
     def email_verified(self):

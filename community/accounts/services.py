@@ -4,9 +4,7 @@ import logging
 import re
 import secrets
 import smtplib
-import zoneinfo
 from datetime import timedelta
-from functools import lru_cache
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
@@ -104,7 +102,7 @@ def _account_fields(username, email, password):
     return fields, email
 
 
-def register(username, email, password, birth_year, accept_guidelines, health_consent, now=None, time_zone="UTC"):
+def register(username, email, password, birth_year, accept_guidelines, health_consent, now=None):
     """Create an unverified member and send the verification email.
 
     Raises ValidationFailed with a message per field; nothing is written then.
@@ -120,14 +118,12 @@ def register(username, email, password, birth_year, accept_guidelines, health_co
         fields["accept_guidelines"] = "Please read and accept the community guidelines."
     if health_consent is not True:
         fields["health_data_consent"] = "We need your consent to store the health information you choose to share."
-    if time_zone_problem(time_zone):
-        fields["time_zone"] = time_zone_problem(time_zone)
     if fields:
         raise ValidationFailed("Please correct the highlighted fields.", fields)
 
     user = User(
         username=username, email=email, password_hash=hash_password(password), birth_year=birth_year,
-        guidelines_accepted_at=now, health_consent_at=now, created_at=now, time_zone=time_zone,
+        guidelines_accepted_at=now, health_consent_at=now, created_at=now,
     )
     db.session.add(user)
     db.session.flush()
@@ -326,52 +322,11 @@ def _dummy_hash():
 # ---------------------------------------------------------------- server-side sessions
 
 def create_session(user_id, user_agent="", ip=""):
-    """A new signed-in session: (token, session id, whether the member had signed in before)."""
     token = secrets.token_urlsafe(32)
     row = UserSession(user_id=user_id, token_hash=_sha256(token), user_agent=(user_agent or "")[:200], ip=ip or "")
     db.session.add(row)
-    user = db.session.get(User, user_id)
-    returning = user.last_login_at is not None
-    user.last_login_at = utcnow()
     db.session.commit()
-    return token, row.id, returning
-
-
-@lru_cache(maxsize=512)
-def device_label(user_agent):
-    """'Firefox on Windows', 'Mobile Safari on iPhone': what a person recognises of a session."""
-    from ua_parser import parse
-
-    found = parse(user_agent or "")
-    browser = found.user_agent.family if found.user_agent and found.user_agent.family != "Other" else ""
-    device = found.device.family if found.device and found.device.family in ("iPhone", "iPad") else ""
-    system = device or (found.os.family if found.os and found.os.family != "Other" else "")
-    if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "An unknown browser or app"
-
-
-# ---------------------------------------------------------------- time zones
-
-@lru_cache(maxsize=1)
-def time_zones():
-    """Every IANA zone name this system knows, sorted (the settings list and the validation)."""
-    return tuple(sorted(zoneinfo.available_timezones() | {"UTC"}))
-
-
-def time_zone_problem(name):
-    if name not in set(time_zones()):
-        return "Choose a time zone from the list, for example Europe/London or America/New_York."
-    return None
-
-
-def local_time(value, zone):
-    """A time as a member reads it in an e-mail: '8 Dec 2026, 14:00 (Europe/London)'."""
-    try:
-        tz = zoneinfo.ZoneInfo(zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz, zone = zoneinfo.ZoneInfo("UTC"), "UTC"
-    return f"{value.astimezone(tz):%-d %b %Y, %H:%M} ({zone or 'UTC'})"
+    return token, row.id
 
 
 # Built once: this runs on every signed-in request.
@@ -610,9 +565,7 @@ def remaining_recovery_codes(user_id):
 
 def update_preferences(user_id, **values):
     user = db.session.get(User, user_id)
-    allowed = {"bio", "hide_memberships", "notify_replies_email", "time_zone"}
-    if "time_zone" in values and time_zone_problem(values["time_zone"]):
-        raise ValidationFailed("Please correct the highlighted fields.", {"time_zone": time_zone_problem(values["time_zone"])})
+    allowed = {"bio", "hide_memberships", "notify_replies_email"}
     for key, value in values.items():
         if key not in allowed:
             raise ValueError(key)

@@ -12,7 +12,7 @@ from . import services
 from .models import User
 from .forms import (
     ChangeEmailForm, ChangePasswordForm, DisableTotpForm, EmptyForm, EnableTotpForm, LoginForm,
-    NotificationPrefsForm, ProfileBasicsForm, ResetForm, ResetRequestForm, SignupForm, TimeZoneForm, TwoFactorForm,
+    NotificationPrefsForm, ProfileBasicsForm, ResetForm, ResetRequestForm, SignupForm, TwoFactorForm,
 )
 
 bp = Blueprint("accounts", __name__)
@@ -21,13 +21,12 @@ LOGIN_LIMIT = "10/minute;100/hour"
 
 
 def _start_session(user):
-    token, session_id, returning = services.create_session(
+    token, session_id = services.create_session(
         user.id, request.headers.get("User-Agent", ""), request.remote_addr or ""
     )
     session.clear()
     session.permanent = True
     session["sid"] = token
-    session["returning"] = returning
     login_user(user)
     g.session_id = session_id
     auth_event("login", user.id)
@@ -48,9 +47,6 @@ def signup():
             user = services.register(
                 form.username.data, form.email.data, form.password.data, form.birth_year.data,
                 form.accept_guidelines.data, form.health_data_consent.data,
-                # The browser's guess, filled in by static/js/time.js; nobody typed it, so a bad one
-                # falls back to UTC rather than blocking the sign-up. Settings change it.
-                time_zone=form.time_zone.data if not services.time_zone_problem(form.time_zone.data) else "UTC",
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -186,8 +182,7 @@ def _settings_page(status=200, **forms):
     forms.setdefault("email_form", ChangeEmailForm(formdata=None))
     forms.setdefault("prefs_form", ProfileBasicsForm(formdata=None, obj=current_user))
     forms.setdefault("notify_form", NotificationPrefsForm(formdata=None, obj=current_user))
-    forms.setdefault("zone_form", TimeZoneForm(formdata=None, obj=current_user))
-    return render_template("accounts/settings.html", time_zones=services.time_zones(), **forms), status
+    return render_template("accounts/settings.html", **forms), status
 
 
 @bp.route("/settings", methods=["GET"])
@@ -235,18 +230,11 @@ def change_email():
 def preferences():
     form = ProfileBasicsForm()
     notify = NotificationPrefsForm()
-    zone = TimeZoneForm()
     if form.validate_on_submit():
-        # A form without the field (an older page) keeps the zone as it was.
-        chosen = {"time_zone": zone.time_zone.data.strip()} if zone.time_zone.data is not None else {}
-        try:
-            services.update_preferences(
-                current_user.id, bio=(form.bio.data or "").strip(), hide_memberships=form.hide_memberships.data,
-                notify_replies_email=notify.notify_replies_email.data, **chosen,
-            )
-        except ValidationFailed as exc:
-            apply_errors(zone, exc)
-            return _settings_page(422, prefs_form=form, notify_form=notify, zone_form=zone)
+        services.update_preferences(
+            current_user.id, bio=(form.bio.data or "").strip(), hide_memberships=form.hide_memberships.data,
+            notify_replies_email=notify.notify_replies_email.data,
+        )
         flash("Preferences saved.", "success")
     else:
         flash("Your bio can be at most 500 characters.", "error")
@@ -285,7 +273,7 @@ def sessions():
         return redirect(url_for("accounts.sessions"))
     return render_template(
         "accounts/sessions.html", rows=services.list_sessions(current_user.id), current=g.get("session_id"),
-        tokens=services.list_tokens(current_user.id), form=form, device_label=services.device_label,
+        tokens=services.list_tokens(current_user.id), form=form,
     )
 
 

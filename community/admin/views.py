@@ -22,7 +22,7 @@ def _admins_only():
 
 @bp.route("/communities")
 def communities():
-    rows = db.session.scalars(sa.select(Community).order_by(sa.func.lower(Community.name), Community.id)).all()
+    rows = db.session.scalars(sa.select(Community).order_by(Community.name)).all()
     return render_template("admin/communities.html", communities=rows)
 
 

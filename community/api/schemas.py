@@ -34,7 +34,6 @@ class NewUser(Schema):
     birth_year = fields.Integer(required=True, strict=True)
     accept_guidelines = fields.Boolean(required=True)
     health_data_consent = fields.Boolean(required=True)
-    time_zone = fields.String(load_default="UTC", validate=validate.Length(max=64))
 
 
 class NewToken(Schema):
@@ -67,7 +66,6 @@ class Me(Schema):
     email_verified = fields.Boolean()
     role = fields.String()
     two_factor = fields.Boolean()
-    time_zone = fields.String(metadata={"description": "IANA time zone name, used for times in e-mails."})
     communities = fields.List(fields.String(), metadata={"description": "Slugs of the communities joined."})
 
 

@@ -162,7 +162,7 @@ def create_user(data):
     """Sign up. The verification email follows; posting waits for it."""
     user = accounts.register(
         data["username"], data["email"], data["password"], data["birth_year"],
-        data["accept_guidelines"], data["health_data_consent"], time_zone=data["time_zone"],
+        data["accept_guidelines"], data["health_data_consent"],
     )
     return _me(user)
 
@@ -186,7 +186,7 @@ def _me(user):
         .order_by(CommunityModel.slug)
     ).all()
     return {"id": user.id, "username": user.username, "email": user.email, "email_verified": user.email_verified,
-            "role": user.role, "two_factor": user.totp_enabled, "time_zone": user.time_zone, "communities": slugs}
+            "role": user.role, "two_factor": user.totp_enabled, "communities": slugs}
 
 
 @bp.route("/me")

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from .. import dispatch
-from ..accounts import services as accounts
 from ..accounts.models import User
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -53,7 +52,7 @@ def _discoverable(signed_in):
 
 def list_communities(viewer):
     return db.session.scalars(
-        sa.select(Community).where(_discoverable(viewer.signed_in)).order_by(sa.func.lower(Community.name), Community.id)
+        sa.select(Community).where(_discoverable(viewer.signed_in)).order_by(Community.name)
         .options(defer(Community.rules), defer(Community.rules_html))
     ).all()
 
@@ -70,7 +69,7 @@ _MODERATORS = (sa.select(User.id, User.username).join(Moderator, Moderator.user_
 
 _COMMUNITY_ROWS = {
     signed_in: sa.select(Community.id, Community.slug, Community.name, Community.member_count, Community.thread_count,
-                         Community.visibility).where(_discoverable(signed_in)).order_by(sa.func.lower(Community.name), Community.id)
+                         Community.visibility).where(_discoverable(signed_in)).order_by(Community.name)
     for signed_in in (False, True)
 }
 
@@ -152,7 +151,7 @@ def shared_communities(viewer, user):
     )
     if viewer.user_id != user.id and not viewer.is_admin:
         stmt = stmt.where(Community.id.in_(viewer.member_of))
-    return db.session.scalars(stmt.order_by(sa.func.lower(Community.name), Community.id)).all()
+    return db.session.scalars(stmt.order_by(Community.name)).all()
 
 
 def _community_fields(data, existing_id=None):
@@ -405,8 +404,7 @@ def check_can_post(user_id, community_id):
         raise Forbidden("Please confirm your email address before posting. Check your inbox for the link.")
     held_back = active_sanction(user_id, community_id)
     if user.silenced_at is not None or held_back is not None:
-        until = (f" until {accounts.local_time(held_back.ends_at, user.time_zone)}"
-                 if held_back is not None and held_back.ends_at else "")
+        until = f" until {held_back.ends_at:%d %B %Y, %H:%M} UTC" if held_back is not None and held_back.ends_at else ""
         what = "suspended" if held_back is not None and held_back.kind == "suspend" else "silenced here"
         raise Forbidden(f"Your account is {what}{until}, so it cannot post. Your standing page "
                         "(/account/standing) says why, and lets you appeal once.")

@@ -52,7 +52,7 @@ def _viewer_statement():
     return (
         sa.select(Community.id, Community.slug, Community.name, Community.id.in_(member).label("joined"),
                   Community.id.in_(moderator).label("moderates"))
-        .where(sa.or_(Community.id.in_(member), Community.id.in_(moderator))).order_by(sa.func.lower(Community.name), Community.id)
+        .where(sa.or_(Community.id.in_(member), Community.id.in_(moderator))).order_by(Community.name)
     )
 
 

@@ -65,7 +65,7 @@ def queue(viewer, community_id=None, kind=None, age=None, limit=100):
 
 def moderated_communities(viewer):
     require_moderator(viewer)
-    stmt = sa.select(Community).order_by(sa.func.lower(Community.name), Community.id)
+    stmt = sa.select(Community).order_by(Community.name)
     if not viewer.is_admin:
         stmt = stmt.where(Community.id.in_(viewer.moderates))
     return db.session.scalars(stmt).all()

@@ -130,11 +130,10 @@ def member_record(viewer, user_id, community_id):
     return community, user, sanctions, messages, notes
 
 
-def _notify(user, subject, until=None):
+def _notify(user, subject):
     link = accounts.site_url("/account/standing")
-    lasts = f"What they decided lasts until {accounts.local_time(until, user.time_zone)}.\n\n" if until else ""
     accounts.queue_mail(user.email, subject, (
-        f"Hello {user.username},\n\nThe moderators have sent you a message. {lasts}You can read it here:\n{link}\n"))
+        f"Hello {user.username},\n\nThe moderators have sent you a message. You can read it here:\n{link}\n"))
 
 
 def sanction(viewer, user_id, community_id, kind, rule="", message="", duration="7d"):
@@ -172,7 +171,7 @@ def sanction(viewer, user_id, community_id, kind, rule="", message="", duration=
     # A private message's words stay between the moderators and the member (it may speak of their health).
     log.record(viewer.user_id, f"member.{kind}", "user", user.id, community.id,
                "private message sent" if kind == "message" else f"{rule}{how_long}")
-    _notify(user, "Patient Commons: a message from the moderators", until=entry.ends_at)
+    _notify(user, "Patient Commons: a message from the moderators")
     db.session.commit()
     return entry
 

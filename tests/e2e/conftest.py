@@ -86,8 +86,8 @@ def new_context(browser, live_server):
     """
     contexts = []
 
-    def factory(viewport=DESKTOP, bypass_csp=False, **options):
-        ctx = browser.new_context(base_url=live_server, viewport=viewport, bypass_csp=bypass_csp, **options)
+    def factory(viewport=DESKTOP, bypass_csp=False):
+        ctx = browser.new_context(base_url=live_server, viewport=viewport, bypass_csp=bypass_csp)
         ctx.set_default_timeout(TIMEOUT_MS)
         contexts.append(ctx)
         return ctx
