@@ -158,7 +158,7 @@ def decide(viewer, item_id, action, reason="", body=None):
         log.record(viewer.user_id, "review.close", *target, reason or f"{KIND_NAMES[item.kind].lower()} reviewed")
     elif action == "approve":
         # Keeping a published post that was flagged dismisses the flags: it was approved once already.
-        kept = post.state == "published" and item.kind in ("flagged", "escalated")
+        kept = post.state == "published" and item.kind == "flagged"
         if body is not None and body.strip() and body.strip() != post.body:
             _edit_as_moderator(viewer, post, body.strip())
         if post.state == "held":
