@@ -1,6 +1,6 @@
 """Issue 10, phones and reading (points 12-15, 20, 23), through the test client and the database on
 SQLite and PostgreSQL. The browser side (widths, the menu, heights, local times) is in
-tests/e2e/test_polish_phone.py."""
+tests/e2e/test_polish_phone.py (a different name: pytest needs unique basenames)."""
 import re
 from pathlib import Path
 from types import SimpleNamespace
