@@ -134,6 +134,10 @@ def _load_user(app):
 
 
 def _templates(app):
+    from datetime import timezone
+
+    from markupsafe import Markup
+
     from .markdown import safe
     from .forums.models import REACTIONS
     from .moderation.alerts import open_alert_count, unreached
@@ -174,6 +178,15 @@ def _templates(app):
 
         return Markup(_HELPLINE.sub(
             lambda m: f'<a href="tel:{re.sub(r"[^0-9]", "", m.group())}">{m.group()}</a>', str(escape(text))))
+    @app.template_filter("time")
+    def time_tag(value, day_only=False):
+        """A <time> in UTC, as every reader's copy of the page has it; static/js/time.js shows it
+        in the reader's zone, and relative ("2 hours ago") within a week."""
+        if not value:
+            return ""
+        return Markup('<time datetime="{}"{}>{}</time>').format(
+            value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            Markup(" data-day") if day_only else "", day(value) if day_only else when(value))
 
     @app.context_processor
     def _nav():

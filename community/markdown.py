@@ -19,10 +19,12 @@ def render(text):
     html = _md.render(text)
     # Headings become h2+ so a post never competes with the page's own h1.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    # Code and tables scroll inside themselves on a phone: a keyboard must be able to reach them.
+    html = html.replace("<pre>", '<pre tabindex="0">').replace("<table>", '<table tabindex="0">')
     return nh3.clean(
         html,
         tags=TAGS,
-        attributes={"a": {"href", "title"}, "ol": {"start"}},
+        attributes={"a": {"href", "title"}, "ol": {"start"}, "pre": {"tabindex"}, "table": {"tabindex"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer ugc",
     )

@@ -86,7 +86,7 @@ def test_highlights_matches_and_escapes_html(app, corpus):
     # The post's own "<b>" is text, not markup.
     assert "&lt;b&gt;every&lt;/b&gt;" in block and "<b>" not in block
     assert "&amp; night" in block
-    assert set(re.findall(r"</?(\w+)", block)) <= {"li", "a", "p", "mark"}
+    assert set(re.findall(r"</?(\w+)", block)) <= {"li", "a", "p", "mark", "time"}
 
     # Control characters and markup in a post cannot forge highlights or tags.
     with app.app_context():

@@ -1,5 +1,7 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
@@ -23,6 +25,8 @@ class SignupForm(FlaskForm):
     )
     # Honeypot: hidden from people, filled in by bots.
     website = StringField("Leave this field empty", validators=[Optional()])
+    # Filled by static/js/time.js from the browser; the service falls back to UTC.
+    time_zone = HiddenField(validators=[Optional()])
 
 
 class LoginForm(FlaskForm):
@@ -69,3 +73,9 @@ class ProfileBasicsForm(FlaskForm):
 
 class NotificationPrefsForm(FlaskForm):
     notify_replies_email = BooleanField("Email me when someone replies to my threads", default=True)
+
+
+class TimeZoneForm(FlaskForm):
+    # The service checks the name (zoneinfo); the list is given by the view.
+    time_zone = SelectField("Time zone", validate_choice=False,
+                            description="Times on the site and in our e-mails are shown in this zone.")

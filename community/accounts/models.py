@@ -44,6 +44,11 @@ class User(UserMixin, db.Model):
     # Bumped when the member joins or leaves a community or becomes or stops being a moderator:
     # the key of the per-process cache of their Viewer (forums.visibility.viewer_for).
     memberships_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # An IANA name (accounts.services.clean_time_zone); pages still carry UTC and static/js/time.js
+    # shows it in this zone, and e-mails print times in it (accounts.services.local_time).
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
+    # None until the first sign-in: the home page greets a first visit with "Welcome", later ones "Welcome back".
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     @property
@@ -91,7 +96,15 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    # "Firefox on Windows": named once, when the session starts (accounts.devices).
+    device: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     ip: Mapped[str] = mapped_column(sa.String(45), default="")
+
+    @property
+    def device_name(self):
+        from .devices import device_label
+
+        return self.device or device_label(self.user_agent)
 
 
 class OutgoingMail(db.Model):

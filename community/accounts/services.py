@@ -4,7 +4,9 @@ import logging
 import re
 import secrets
 import smtplib
+import zoneinfo
 from datetime import timedelta
+from functools import lru_cache
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
@@ -102,8 +104,9 @@ def _account_fields(username, email, password):
     return fields, email
 
 
-def register(username, email, password, birth_year, accept_guidelines, health_consent, now=None):
-    """Create an unverified member and send the verification email.
+def register(username, email, password, birth_year, accept_guidelines, health_consent, now=None, time_zone=None):
+    """Create an unverified member and send the verification email. time_zone is the browser's
+    guess (sign-up form) or the API caller's: an unknown one falls back to UTC, unasked.
 
     Raises ValidationFailed with a message per field; nothing is written then.
     """
@@ -124,6 +127,7 @@ def register(username, email, password, birth_year, accept_guidelines, health_co
     user = User(
         username=username, email=email, password_hash=hash_password(password), birth_year=birth_year,
         guidelines_accepted_at=now, health_consent_at=now, created_at=now,
+        time_zone=time_zone if is_time_zone(time_zone) else "UTC",
     )
     db.session.add(user)
     db.session.flush()
@@ -262,8 +266,8 @@ def request_email_change(user_id, password, new_email):
     _send_verification(user)
     queue_mail(
         user.email, "Your Patient Commons email is changing",
-        f"Hello {user.username},\n\nSomeone asked to move your account to another email address. "
-        "If it was not you, change your password now.\n",
+        f"Hello {user.username},\n\nOn {local_time(user, utcnow())}, someone asked to move your account to "
+        "another email address. If it was not you, change your password now.\n",
     )
     db.session.commit()
 
@@ -322,11 +326,18 @@ def _dummy_hash():
 # ---------------------------------------------------------------- server-side sessions
 
 def create_session(user_id, user_agent="", ip=""):
+    """A new signed-in session: (token for the cookie, row id, whether it is the member's first ever)."""
+    from .devices import device_label
+
     token = secrets.token_urlsafe(32)
-    row = UserSession(user_id=user_id, token_hash=_sha256(token), user_agent=(user_agent or "")[:200], ip=ip or "")
+    row = UserSession(user_id=user_id, token_hash=_sha256(token), user_agent=(user_agent or "")[:200], ip=ip or "",
+                      device=device_label(user_agent))
     db.session.add(row)
+    user = db.session.get(User, user_id)
+    first = user.last_login_at is None
+    user.last_login_at = utcnow()
     db.session.commit()
-    return token, row.id
+    return token, row.id, first
 
 
 # Built once: this runs on every signed-in request.
@@ -565,7 +576,10 @@ def remaining_recovery_codes(user_id):
 
 def update_preferences(user_id, **values):
     user = db.session.get(User, user_id)
-    allowed = {"bio", "hide_memberships", "notify_replies_email"}
+    allowed = {"bio", "hide_memberships", "notify_replies_email", "time_zone"}
+    if "time_zone" in values and not is_time_zone(values["time_zone"]):
+        raise ValidationFailed("Choose a time zone from the list.",
+                               {"time_zone": "Choose a time zone from the list, for example Europe/London."})
     for key, value in values.items():
         if key not in allowed:
             raise ValueError(key)
@@ -582,6 +596,25 @@ def dismiss_memberships_notice(user_id):
     db.session.execute(sa.update(User).where(User.id == user_id, User.memberships_notice)
                        .values(memberships_notice=False))
     db.session.commit()
+
+
+# ---------------------------------------------------------------- time zones
+
+@lru_cache(maxsize=1)
+def time_zones():
+    """The IANA names this machine knows, sorted (read from disk once per process)."""
+    return tuple(sorted(zoneinfo.available_timezones() | {"UTC"}))
+
+
+def is_time_zone(name):
+    return isinstance(name, str) and name in time_zones()
+
+
+def local_time(user, moment):
+    """A moment as the member reads it, for e-mails: "6 Dec 2026, 14:02 (Europe/London)".
+    (Quiet hours and digests, when they come, use the same zone.)"""
+    zone = user.time_zone if is_time_zone(user.time_zone) else "UTC"
+    return moment.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%-d %b %Y, %H:%M") + f" ({zone})"
 
 
 def finish_onboarding(user_id):

@@ -12,7 +12,7 @@ from . import services
 from .models import User
 from .forms import (
     ChangeEmailForm, ChangePasswordForm, DisableTotpForm, EmptyForm, EnableTotpForm, LoginForm,
-    NotificationPrefsForm, ProfileBasicsForm, ResetForm, ResetRequestForm, SignupForm, TwoFactorForm,
+    NotificationPrefsForm, ProfileBasicsForm, ResetForm, ResetRequestForm, SignupForm, TimeZoneForm, TwoFactorForm,
 )
 
 bp = Blueprint("accounts", __name__)
@@ -21,12 +21,14 @@ LOGIN_LIMIT = "10/minute;100/hour"
 
 
 def _start_session(user):
-    token, session_id = services.create_session(
+    token, session_id, first = services.create_session(
         user.id, request.headers.get("User-Agent", ""), request.remote_addr or ""
     )
     session.clear()
     session.permanent = True
     session["sid"] = token
+    if first:
+        session["first_visit"] = True  # the home page says "Welcome", not "Welcome back"
     login_user(user)
     g.session_id = session_id
     auth_event("login", user.id)
@@ -46,7 +48,7 @@ def signup():
         try:
             user = services.register(
                 form.username.data, form.email.data, form.password.data, form.birth_year.data,
-                form.accept_guidelines.data, form.health_data_consent.data,
+                form.accept_guidelines.data, form.health_data_consent.data, time_zone=form.time_zone.data,
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -182,6 +184,8 @@ def _settings_page(status=200, **forms):
     forms.setdefault("email_form", ChangeEmailForm(formdata=None))
     forms.setdefault("prefs_form", ProfileBasicsForm(formdata=None, obj=current_user))
     forms.setdefault("notify_form", NotificationPrefsForm(formdata=None, obj=current_user))
+    forms.setdefault("zone_form", TimeZoneForm(formdata=None, obj=current_user))
+    forms["zone_form"].time_zone.choices = services.time_zones()
     return render_template("accounts/settings.html", **forms), status
 
 
@@ -230,11 +234,17 @@ def change_email():
 def preferences():
     form = ProfileBasicsForm()
     notify = NotificationPrefsForm()
+    zone = TimeZoneForm()
     if form.validate_on_submit():
-        services.update_preferences(
-            current_user.id, bio=(form.bio.data or "").strip(), hide_memberships=form.hide_memberships.data,
-            notify_replies_email=notify.notify_replies_email.data,
-        )
+        values = {"bio": (form.bio.data or "").strip(), "hide_memberships": form.hide_memberships.data,
+                  "notify_replies_email": notify.notify_replies_email.data}
+        if "time_zone" in request.form:
+            values["time_zone"] = zone.time_zone.data
+        try:
+            services.update_preferences(current_user.id, **values)
+        except ValidationFailed as exc:
+            apply_errors(zone, exc)
+            return _settings_page(422, prefs_form=form, notify_form=notify, zone_form=zone)
         flash("Preferences saved.", "success")
     else:
         flash("Your bio can be at most 500 characters.", "error")

@@ -6,7 +6,7 @@ from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forums import services as forums
 from ..forums.forms import CommunityForm
-from ..forums.models import Community
+from ..forums.models import BY_NAME, Community
 from ..moderation import alerts, tools
 from ..views_util import apply_errors
 
@@ -22,7 +22,7 @@ def _admins_only():
 
 @bp.route("/communities")
 def communities():
-    rows = db.session.scalars(sa.select(Community).order_by(Community.name)).all()
+    rows = db.session.scalars(sa.select(Community).order_by(*BY_NAME)).all()
     return render_template("admin/communities.html", communities=rows)
 
 

@@ -34,6 +34,8 @@ class NewUser(Schema):
     birth_year = fields.Integer(required=True, strict=True)
     accept_guidelines = fields.Boolean(required=True)
     health_data_consent = fields.Boolean(required=True)
+    time_zone = fields.String(load_default=None, validate=validate.Length(max=64), metadata={
+        "description": "An IANA name such as Europe/London; an unknown one is taken as UTC."})
 
 
 class NewToken(Schema):
@@ -67,6 +69,12 @@ class Me(Schema):
     role = fields.String()
     two_factor = fields.Boolean()
     communities = fields.List(fields.String(), metadata={"description": "Slugs of the communities joined."})
+    time_zone = fields.String(metadata={"description": "IANA name; e-mails print times in it."})
+
+
+class MeUpdate(Schema):
+    time_zone = fields.String(required=True, validate=validate.Length(max=64),
+                              metadata={"description": "An IANA name such as Europe/London."})
 
 
 class Community(Schema):

@@ -162,7 +162,7 @@ def create_user(data):
     """Sign up. The verification email follows; posting waits for it."""
     user = accounts.register(
         data["username"], data["email"], data["password"], data["birth_year"],
-        data["accept_guidelines"], data["health_data_consent"],
+        data["accept_guidelines"], data["health_data_consent"], time_zone=data.get("time_zone"),
     )
     return _me(user)
 
@@ -186,17 +186,28 @@ def _me(user):
         .order_by(CommunityModel.slug)
     ).all()
     return {"id": user.id, "username": user.username, "email": user.email, "email_verified": user.email_verified,
-            "role": user.role, "two_factor": user.totp_enabled, "communities": slugs}
+            "role": user.role, "two_factor": user.totp_enabled, "communities": slugs, "time_zone": user.time_zone}
 
 
 @bp.route("/me")
-@bp.response(200, s.Me)
-@errors(401)
-@bp.doc(security=[{"bearer": []}])
-@scoped("read")
-def me():
-    """The token's owner."""
-    return _me(db.session.get(User, g.api_token.user_id))
+class MeView(MethodView):
+    @bp.response(200, s.Me)
+    @errors(401)
+    @bp.doc(security=[{"bearer": []}])
+    @scoped("read")
+    def get(self):
+        """The token's owner."""
+        return _me(db.session.get(User, g.api_token.user_id))
+
+    @bp.arguments(s.MeUpdate)
+    @bp.response(200, s.Me)
+    @errors(401, 403, 422)
+    @bp.doc(security=[{"bearer": []}])
+    @scoped("write")
+    def patch(self, data):
+        """Change your own settings: the time zone."""
+        accounts.update_preferences(g.api_token.user_id, time_zone=data["time_zone"])
+        return _me(db.session.get(User, g.api_token.user_id))
 
 
 # ---------------------------------------------------------------- communities

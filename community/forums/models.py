@@ -56,6 +56,10 @@ class Community(db.Model):
         return self.visibility == "public"
 
 
+# Every list of communities: by name, ignoring case ("asthma" sorts with "Asthma", not after "Z").
+BY_NAME = (sa.func.lower(Community.name), Community.id)
+
+
 class Membership(db.Model):
     __tablename__ = "memberships"
     __table_args__ = (sa.UniqueConstraint("user_id", "community_id"),)

@@ -20,7 +20,7 @@ from ..moderation import rules as watch_rules
 from ..moderation.models import active_sanction
 from . import lifecycle
 from .models import (
-    POSTS_PER_PAGE, REACTIONS, VISIBILITIES, Bookmark, Community, Ignore, Membership, Moderator, Post,
+    BY_NAME, POSTS_PER_PAGE, REACTIONS, VISIBILITIES, Bookmark, Community, Ignore, Membership, Moderator, Post,
     PostRevision, Reaction, Thread,
 )
 from .visibility import bump_memberships, can_read_community, can_see_post, visible_posts, visible_threads
@@ -52,7 +52,7 @@ def _discoverable(signed_in):
 
 def list_communities(viewer):
     return db.session.scalars(
-        sa.select(Community).where(_discoverable(viewer.signed_in)).order_by(Community.name)
+        sa.select(Community).where(_discoverable(viewer.signed_in)).order_by(*BY_NAME)
         .options(defer(Community.rules), defer(Community.rules_html))
     ).all()
 
@@ -69,7 +69,7 @@ _MODERATORS = (sa.select(User.id, User.username).join(Moderator, Moderator.user_
 
 _COMMUNITY_ROWS = {
     signed_in: sa.select(Community.id, Community.slug, Community.name, Community.member_count, Community.thread_count,
-                         Community.visibility).where(_discoverable(signed_in)).order_by(Community.name)
+                         Community.visibility).where(_discoverable(signed_in)).order_by(*BY_NAME)
     for signed_in in (False, True)
 }
 
@@ -151,7 +151,7 @@ def shared_communities(viewer, user):
     )
     if viewer.user_id != user.id and not viewer.is_admin:
         stmt = stmt.where(Community.id.in_(viewer.member_of))
-    return db.session.scalars(stmt.order_by(Community.name)).all()
+    return db.session.scalars(stmt.order_by(*BY_NAME)).all()
 
 
 def _community_fields(data, existing_id=None):

@@ -6,7 +6,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 
 from ..extensions import db
-from .models import Community, Membership, Moderator, Post, Thread
+from .models import BY_NAME, Community, Membership, Moderator, Post, Thread
 
 AUTHOR_SEES = ("pending", "held", "rejected", "hidden")
 # Deleted posts stay in place as "removed by the author" so replies keep their context.
@@ -52,7 +52,7 @@ def _viewer_statement():
     return (
         sa.select(Community.id, Community.slug, Community.name, Community.id.in_(member).label("joined"),
                   Community.id.in_(moderator).label("moderates"))
-        .where(sa.or_(Community.id.in_(member), Community.id.in_(moderator))).order_by(Community.name)
+        .where(sa.or_(Community.id.in_(member), Community.id.in_(moderator))).order_by(*BY_NAME)
     )
 
 

@@ -173,7 +173,7 @@ def coverage(viewer):
             sa.select(Moderator.community_id, User).join(User, User.id == Moderator.user_id).order_by(User.username)):
         moderators.setdefault(community_id, []).append(user)
     rows = []
-    for community in db.session.scalars(sa.select(Community).order_by(Community.name)):
+    for community in db.session.scalars(sa.select(Community).order_by(*BY_NAME)):
         mods = moderators.get(community.id, [])
         rows.append((community, mods, any(u.totp_enabled for u in mods)))
     rows.sort(key=lambda row: row[2])  # stable: by name within each group

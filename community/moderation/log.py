@@ -10,6 +10,16 @@ from ..forums.models import Community
 from .models import StaffAction
 
 LOG_PAGE = 100
+# Offered by the log page's action filter (which still takes any exact name).
+ACTIONS = (
+    "appeal.create", "appeal.overturned", "appeal.upheld", "crisis.acknowledge", "escalated.acknowledge",
+    "flag.dismiss", "flag.hide", "member.lift_silence", "member.lift_suspend", "member.message", "member.note",
+    "member.silence", "member.suspend", "member.warn", "moderator.appoint", "moderator.remove", "notice.remove",
+    "pipeline.crisis_alert", "pipeline.hold", "pipeline.publish", "pipeline.redact", "pipeline.reject",
+    "post.approve", "post.hide", "post.reject", "post.restore", "review.close", "rule.block", "rule.create",
+    "rule.delete", "rule.import", "rule.shadow_hit", "rule.update", "thread.lock", "thread.merge",
+    "thread.move_out", "thread.pin", "thread.unlock", "thread.unpin",
+)
 
 
 def record(actor_id, action, target_type, target_id, community_id=None, reason=""):

@@ -251,7 +251,7 @@ def moderate_post(post_id):
         _review_item(post, community, "flagged", judged_hash,
                      [rules.reason(r) for r, _ in enforced if r.action == "flag"], (), original=None)
     _log_decision(post, community, labels, actions, rule_reasons, reject, hold and post.state == "held",
-                  found_phi or title_phi, crisis)
+                  found_phi or title_phi, crisis, first_posts=post.state == "held" and first_posts)
 
     post.labels = labels
     post.notices = notices
@@ -265,9 +265,12 @@ def moderate_post(post_id):
     return post
 
 
-def _log_decision(post, community, labels, actions, rule_reasons, rejected, held, redacted, crisis):
+def _log_decision(post, community, labels, actions, rule_reasons, rejected, held, redacted, crisis, first_posts=False):
     """The pipeline's own entry in the staff log: what it did and why (labels and rules, no text)."""
-    why = ", ".join(labels) or "no labels"
+    why = ", ".join(labels)
+    if first_posts:
+        why = f"{why}; first posts from a new member" if why else "First posts from a new member"
+    why = why or "no labels"
     if rule_reasons:
         why += "; " + "; ".join(rule_reasons)
     if rejected:
@@ -294,7 +297,8 @@ def _review_item(post, community, kind, judged_hash, reasons, verdicts, original
             older.status, older.outcome, older.original_body, older.closed_at = "closed", "superseded", None, utcnow()
     item = ReviewItem(
         post_id=post.id, community_id=community.id, kind=kind, priority=PRIORITY[kind], text_hash=judged_hash,
-        reasons=reasons or ["Checked by the filters."], urgent=urgent, original_body=original,
+        # The body and the title can give the same reason: say it once.
+        reasons=list(dict.fromkeys(reasons)) or ["Checked by the filters."], urgent=urgent, original_body=original,
         spans=[[s.start, s.end, s.kind] for v in verdicts if (v.filter == "crisis") == (kind == "crisis") and v.labels
                for s in v.spans],
     )

@@ -9,7 +9,7 @@ from ..accounts.models import User
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forums import lifecycle
-from ..forums.models import Community, Post, PostRevision, Thread
+from ..forums.models import BY_NAME, Community, Post, PostRevision, Thread
 from ..markdown import render
 from ..models_base import utcnow
 from . import alerts, log, pipeline
@@ -65,7 +65,7 @@ def queue(viewer, community_id=None, kind=None, age=None, limit=100):
 
 def moderated_communities(viewer):
     require_moderator(viewer)
-    stmt = sa.select(Community).order_by(Community.name)
+    stmt = sa.select(Community).order_by(*BY_NAME)
     if not viewer.is_admin:
         stmt = stmt.where(Community.id.in_(viewer.moderates))
     return db.session.scalars(stmt).all()
@@ -142,6 +142,8 @@ def decide(viewer, item_id, action, reason="", body=None):
         _close(item, viewer, "reviewed")
         log.record(viewer.user_id, "review.close", *target, reason or f"{KIND_NAMES[item.kind].lower()} reviewed")
     elif action == "approve":
+        # Keeping a published post that was flagged dismisses the flags: it was approved once already.
+        kept = post.state == "published" and item.kind == "flagged"
         if body is not None and body.strip() and body.strip() != post.body:
             _edit_as_moderator(viewer, post, body.strip())
         if post.state == "held":
@@ -152,8 +154,11 @@ def decide(viewer, item_id, action, reason="", body=None):
         if item.kind == "crisis":
             alerts.acknowledge(item, viewer.user_id)
             _close(item, viewer, "approved")
-        log.record(viewer.user_id, "post.approve", *target,
-                   reason or ("approved after editing" if body else "approved"))
+        if kept:
+            log.record(viewer.user_id, "flag.dismiss", *target, reason or "flags dismissed; the post stays up")
+        else:
+            log.record(viewer.user_id, "post.approve", *target,
+                       reason or ("approved after editing" if body else "approved"))
     elif action == "reject":
         if "crisis" in (post.labels or ()):
             # Crisis is never rejected (DESIGN.md): the post stays held for a moderator to handle.

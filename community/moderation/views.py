@@ -171,7 +171,7 @@ def staff_log():
     action = (request.args.get("action") or "").strip()[:40] or None
     rows = log.entries(g.viewer, _int_arg("community"), action, _int_arg("before"))
     return render_template("moderation/log.html", rows=rows, communities=services.moderated_communities(g.viewer),
-                           chosen=_int_arg("community"), action=action or "")
+                           chosen=_int_arg("community"), action=action or "", actions=log.ACTIONS)
 
 
 def _rules_scope():

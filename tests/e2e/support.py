@@ -25,7 +25,7 @@ def log_in(page, username, password=DEMO_PASSWORD):
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in", exact=True).click()
-    page.get_by_role("button", name="Log out").wait_for()
+    page.get_by_role("button", name="Log out", include_hidden=True).wait_for(state="attached")  # in the phone menu
 
 
 def moderator_with_2fa(app, username="morgan"):
@@ -54,7 +54,7 @@ def log_in_with_code(page, username, secret, password=DEMO_PASSWORD):
     page.get_by_role("button", name="Log in", exact=True).click()
     page.get_by_label("Code from your app, or a recovery code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Log out").wait_for()
+    page.get_by_role("button", name="Log out", include_hidden=True).wait_for(state="attached")  # in the phone menu
 
 
 def post_article(page, text):

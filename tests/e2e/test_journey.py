@@ -43,7 +43,7 @@ def test_newcomer_journey(e2e_app, new_context, page, live_server, mailbox):
     expect(page.get_by_role("heading", level=1)).to_have_text("Which conditions are part of your life?")
     expect(page.get_by_role("list", name="Getting started")).to_be_visible()
     page.get_by_role("button", name="Skip getting started").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome back, {NEWCOMER['username']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {NEWCOMER['username']}")
     expect(page.get_by_role("note")).to_contain_text("Please confirm your email to start posting")
 
     # ---- the verification email arrived over SMTP; its link points at this server (SITE_URL)
