@@ -17,7 +17,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..errors import Forbidden
 from ..extensions import db
-from ..forums.models import Community, Moderator, Post
+from ..forums.models import BY_NAME, Community, Moderator, Post
 from ..models_base import utcnow
 from . import log
 from .models import ReviewItem, describe_delivery
