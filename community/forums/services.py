@@ -495,7 +495,12 @@ def reply(user_id, thread_id, body):
     if problem:
         raise ValidationFailed(problem, {"body": problem})
     thread = db.session.get(Thread, thread_id)
-    if thread is None or thread.state not in ("published",):
+    # The author of a waiting thread may add to it (the reply waits with it); nobody else can see it.
+    waiting_own = thread is not None and thread.state in ("pending", "held") and thread.author_id == user_id
+    if thread is not None and thread.state == "rejected" and thread.author_id == user_id:
+        raise Forbidden("This thread was not published, so it takes no replies. "
+                        "Your standing page (/account/standing) says why and lets you appeal.")
+    if thread is None or not (thread.state == "published" or waiting_own):
         raise NotFound("No such thread.")
     check_can_post(user_id, thread.community_id)
     if thread.locked:

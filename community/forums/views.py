@@ -162,6 +162,8 @@ def _thread_context(thread, post_ids, page, pages, form, moderator_ids):
         # Made once per page: per-post url_for() calls and CSRF fields were most of its render time.
         csrf=generate_csrf() if current_user.is_authenticated else "", viewer_id=g.viewer.user_id,
         thread_url=url_for("forums.thread", thread_id=thread.id), post_prefix=f"{root}/p/", user_prefix=f"{root}/u/",
+        # Called by the template only for the author's own held post (rendered for them alone).
+        typical_wait=moderation_services.typical_wait,
     )
 
 

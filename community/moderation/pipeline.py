@@ -217,6 +217,11 @@ def moderate_post(post_id):
         rules.reason(r) for r, _ in enforced if r.action in ("require_approval", "block")]
     if post.state == "pending" and first_posts and "hold" not in actions:
         reasons.append("First posts from a new member wait for approval.")
+    # A reply to a thread still waiting for approval waits with it, and is decided on its own.
+    waiting_thread = post.number > 1 and thread.state in ("pending", "held")
+    if post.state == "pending" and waiting_thread:
+        hold = True
+        reasons.append("A reply to a thread that is waiting for approval.")
 
     if crisis:
         post.members_only = True

@@ -242,3 +242,30 @@ def remove_notice(viewer, post_id, kind, reason):
     log.record(viewer.user_id, "notice.remove", "post", post.id, community.id, f"{kind}: {reason}")
     db.session.commit()
     return post
+
+
+_WAIT_TTL = 300
+_wait_cache = {}
+
+
+def typical_wait(now=None):
+    """How long a held post usually waits, in words, from the queue's last 30 days (the median
+    time from hold to decision). Cached per process for a few minutes: only the author of a
+    waiting post asks, but it must not cost them a scan of the queue on every view."""
+    now = now or utcnow()
+    hit = _wait_cache.get("wait")
+    if hit and hit[0] > now:
+        return hit[1]
+    rows = db.session.execute(sa.select(ReviewItem.created_at, ReviewItem.closed_at).where(
+        ReviewItem.kind == "held", ReviewItem.closed_at.is_not(None),
+        ReviewItem.outcome.in_(("approved", "rejected")),
+        ReviewItem.closed_at > now - timedelta(days=30))).all()
+    waits = sorted((closed - opened).total_seconds() for opened, closed in rows)
+    if not waits:
+        text = "We do not have enough recent history to say how long that usually takes."
+    else:
+        median = waits[len(waits) // 2] if len(waits) % 2 else (waits[len(waits) // 2 - 1] + waits[len(waits) // 2]) / 2
+        hours = max(1, round(median / 3600))
+        text = f"Moderators usually decide within about {hours} hour{'s' if hours != 1 else ''}."
+    _wait_cache["wait"] = (now + timedelta(seconds=_WAIT_TTL), text)
+    return text
