@@ -72,7 +72,7 @@ def test_newcomer_journey(e2e_app, new_context, page, live_server, mailbox):
     opening = post_article(page, "lentil soup")
     expect(opening.get_by_role("strong")).to_have_text("portions")  # Markdown rendered
     expect(opening.get_by_role("link", name=NEWCOMER["username"])).to_be_visible()
-    expect(opening.get_by_text("New member")).to_be_visible()
+    expect(opening.get_by_text("New member", exact=True)).to_be_visible()
     expect(opening.get_by_text("Waiting for a moderator")).to_be_visible()
     expect(opening.get_by_role("button", name="Like")).to_have_count(0)  # reactions only on published posts
     page.get_by_role("link", name="Type 2 diabetes").first.click()
