@@ -349,6 +349,23 @@ def test_deleting_the_post_destroys_the_unredacted_original(app, world):
         assert db.session.scalar(sa.select(ReviewItem.original_body).where(ReviewItem.post_id == post_id)) is None
 
 
+def test_a_post_its_author_deleted_leaves_the_queue_but_a_crisis_alert_stays(app, world):
+    with app.app_context():
+        held_id = reply_as(world.alex, world.thread_id, "Ring me on 07700 900123 after six.")
+        crisis_id = reply_as(world.alex, world.thread_id, "I have saved up my tablets and I want to die tonight.")
+        assert count(ReviewItem, ReviewItem.post_id == held_id, ReviewItem.status == "open") == 1
+        assert count(ReviewItem, ReviewItem.post_id == crisis_id, ReviewItem.kind == "crisis") == 1
+    for post_id in (held_id, crisis_id):
+        assert client_for(app, world.alex).post(f"/p/{post_id}/delete").status_code == 302
+    with app.app_context():
+        assert db.session.execute(sa.select(ReviewItem.status, ReviewItem.outcome)
+                                  .where(ReviewItem.post_id == held_id)).all() == [("closed", "deleted")]
+        assert count(ReviewItem, ReviewItem.post_id == crisis_id, ReviewItem.kind == "crisis",
+                     ReviewItem.status == "open") == 1
+    page = text(client_for(app, world.mod).get("/moderation"))
+    assert "Crisis alert" in page and "07700" not in page
+
+
 def test_a_new_accounts_spam_that_is_also_crisis_is_never_rejected(app, world):
     with app.app_context():
         newbie = person("newbie", approved_posts=0)

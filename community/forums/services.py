@@ -613,7 +613,7 @@ def delete_post(viewer, post_id):
     post.body = ""
     post.body_html = ""
     db.session.execute(sa.delete(PostRevision).where(PostRevision.post_id == post.id))
-    pipeline.forget_originals(post.id)
+    pipeline.author_deleted(post.id)
     db.session.execute(sa.delete(Reaction).where(Reaction.post_id == post.id))
     post.reactions = {}
     db.session.commit()

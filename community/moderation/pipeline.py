@@ -317,6 +317,10 @@ def approve(post):
     lifecycle.publish(post, thread, db.session.get(Community, thread.community_id))
 
 
-def forget_originals(post_id):
-    """The author deleted the post: the unredacted text goes with it."""
+def author_deleted(post_id):
+    """The unredacted text goes with the post, and there is nothing left to decide: its open items
+    close. A crisis alert stays open, since the person may still be at risk."""
     db.session.execute(sa.update(ReviewItem).where(ReviewItem.post_id == post_id).values(original_body=None))
+    db.session.execute(sa.update(ReviewItem).where(
+        ReviewItem.post_id == post_id, ReviewItem.status == "open", ReviewItem.kind != "crisis",
+    ).values(status="closed", outcome="deleted", closed_at=utcnow()))
