@@ -46,6 +46,10 @@ run: $(STAMP)
 	$(VENV)/bin/community init-db
 	$(VENV)/bin/community seed-demo
 	@echo "Patient Commons is at http://$(HOST):$(PORT)/"
+	@# Beside the server, a small process runs beat's schedule (relay, stale sweep, crisis
+	@# escalation); it stops with the server (Ctrl-C, or a signal to make).
+	$(VENV)/bin/community periodic & periodic=$$!; \
+	trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/community run --host $(HOST) --port $(PORT)
 
 # Browser tests drive Debian's chromium; installed here when we can (root + apt), never by Playwright.

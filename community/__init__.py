@@ -232,7 +232,10 @@ def _errors(app):
 
     @app.errorhandler(500)
     def _server_error(exc):
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # e.g. the error came from inside a commit: drop the session instead
+            db.session.remove()
         if is_api_request():
             from .api import error_response
 

@@ -13,8 +13,9 @@ def celery_init_app(app):
     # Expiring ticks do not pile up while workers are down; exactly one beat runs them.
     celery.conf.beat_schedule = {
         "relay-outbox": {"task": "periodic.relay_outbox", "schedule": 30.0, "options": {"expires": 30}},
-        "requeue-stale-pending": {"task": "periodic.requeue_stale_pending", "schedule": 300.0,
-                                  "options": {"expires": 300}},
+        # Posts whose worker died come back within a minute (see forums/maintenance.py).
+        "requeue-stale-pending": {"task": "periodic.requeue_stale_pending", "schedule": 15.0,
+                                  "options": {"expires": 15}},
         # Unacknowledged crisis alerts: escalated after 30 min and repeated (see moderation/alerts.py).
         "escalate-crisis-alerts": {"task": "periodic.escalate_crisis_alerts", "schedule": 60.0,
                                    "options": {"expires": 60}},

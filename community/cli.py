@@ -92,6 +92,20 @@ def relay_outbox_command():
     click.echo(f"{relay()} outbox rows published.")
 
 
+@click.command("periodic")
+@click.option("--once", is_flag=True, help="Run each periodic task once, then exit.")
+@with_appcontext
+def periodic_command(once):
+    """Run beat's schedule in this process: the relay, the stale sweep, crisis escalation.
+
+    For the embedded default (`make run` starts it beside the server), where no beat or worker
+    runs. A deployment with Redis runs `celery -A worker beat` and a worker instead.
+    """
+    from .periodic import run_schedule
+
+    run_schedule(once=once)
+
+
 def register_commands(app):
     from .moderation.cli import moderation_cli
 
@@ -99,4 +113,5 @@ def register_commands(app):
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(relay_outbox_command)
+    app.cli.add_command(periodic_command)
     app.cli.add_command(moderation_cli)

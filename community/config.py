@@ -6,6 +6,8 @@ rate limits). Any other Flask setting comes from COMMUNITY_<KEY>.
 import os
 from datetime import timedelta
 
+from kombu import Queue
+
 DEFAULT_SECRET = "dev-only-not-secret"
 
 
@@ -37,6 +39,9 @@ def database_url(instance_path):
     return url
 
 
+QUEUES = ("moderation", "notifications", "exports", "periodic")
+
+
 def celery_config(redis_url):
     # Reliability settings from STYLE.md §3; asserted in tests/unit/test_config.py.
     # Redis redelivers an unacknowledged message after this; it must exceed any task's run
@@ -62,6 +67,9 @@ def celery_config(redis_url):
         "worker_max_memory_per_child": 200_000,
         "enable_utc": True,
         "timezone": "UTC",
+        # Without task_queues a plain `celery -A worker worker` consumes the default queue only
+        # and posts wait for ever: list every queue DESIGN.md names, moderation first.
+        "task_queues": [Queue(name) for name in QUEUES],
         "task_default_queue": "notifications",
         "task_routes": {
             "moderation.*": {"queue": "moderation"},
@@ -86,13 +94,18 @@ def load(app, test_config=None):
             os.environ.get("COMMUNITY_PRODUCTION"), bool(os.environ.get("DATABASE_URL"))
         ),
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # A dead connection is replaced before use; a frozen server cannot hold a connect for ever.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "connect_args": (
+            {"connect_timeout": 5} if database_url(app.instance_path).startswith("postgresql") else {})},
         REDIS_URL=redis_url,
         MAIL_URL=os.environ.get("MAIL_URL") or None,
         MAIL_FROM="Patient Commons <no-reply@patientcommons.example>",
         MESSAGE_KEYS=os.environ.get("MESSAGE_KEYS", ""),
         RATELIMIT_ENABLED=parse_bool(os.environ.get("RATELIMIT_ENABLED"), True),
         RATELIMIT_STORAGE_URI=redis_url or "memory://",
+        # Redis down or frozen: limits hold per process in memory, and no request waits on it.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
         RATELIMIT_HEADERS_ENABLED=True,
         CELERY=celery_config(redis_url),
         MAX_CONTENT_LENGTH=1024 * 1024,

@@ -5,6 +5,8 @@ row marked sent. If the broker is down the row stays unsent and the periodic
 relay publishes it later; a rollback drops both the row and the message.
 """
 import logging
+import os
+import threading
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -43,18 +45,68 @@ def _after_transaction_end(session, transaction):
         session.info.pop(_KEY, None)
 
 
+# The outbox already guarantees delivery, so nobody waits on Redis: a frozen server times out
+# at once, a dead one is refused without redis-py's retries (6 s), and the relay tries later.
+PUBLISH_OPTIONS = {"socket_connect_timeout": 0.3, "socket_timeout": 0.3, "max_retries": 0}
+_local = threading.local()
+
+
+def _connection():
+    """This thread's publishing connection, or None in eager mode. Returns (connection, reused)."""
+    if celery.conf.task_always_eager:
+        return None, False
+    key = (os.getpid(), celery.conf.broker_url)
+    if getattr(_local, "key", None) == key:
+        return _local.conn, True
+    _local.conn = celery.connection_for_write(
+        transport_options={**celery.conf.broker_transport_options, **PUBLISH_OPTIONS})
+    _local.key = key
+    return _local.conn, False
+
+
+def _forget_connection():
+    conn, _local.conn, _local.key = getattr(_local, "conn", None), None, None
+    if conn is not None:
+        try:
+            conn.release()
+        except Exception:  # already broken: nothing to give back
+            pass
+
+
+def _send(task_name, args):
+    connection, reused = _connection()
+    try:
+        celery.tasks[task_name].apply_async(args=args, retry=False, connection=connection)
+    except Exception as exc:
+        _forget_connection()
+        if not reused or "timeout" in str(exc).lower():
+            raise
+        # A kept connection may have died with an earlier Redis: one more try on a new one
+        # (not after a timeout: a frozen server would only make the request wait twice).
+        connection, _ = _connection()
+        celery.tasks[task_name].apply_async(args=args, retry=False, connection=connection)
+
+
 def _publish(items):
     for outbox_id, task_name, args in items:
         try:
-            celery.tasks[task_name].apply_async(args=args, retry=False)
+            _send(task_name, args)
         except Exception as exc:  # broker down: the relay will try again
             log.warning("outbox %s not published (%s: %s); relay will retry", outbox_id, type(exc).__name__, exc)
-            continue
-        with db.engine.begin() as conn:
-            conn.execute(
-                sa.update(Outbox).where(Outbox.id == outbox_id, Outbox.sent_at.is_(None))
-                .values(sent_at=utcnow())
-            )
+            if celery.conf.task_always_eager:
+                continue  # that one task failed; the next may not
+            break  # Redis is down for all of them: the relay sends the rest later
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(
+                    sa.update(Outbox).where(Outbox.id == outbox_id, Outbox.sent_at.is_(None))
+                    .values(sent_at=utcnow())
+                )
+        except Exception as exc:
+            # After the commit the data is saved and the task queued: this must never turn the
+            # request into an error. At worst the relay sends it again; tasks are idempotent.
+            log.warning("outbox %s published but not marked sent (%s); the relay may send it again",
+                        outbox_id, type(exc).__name__)
 
 
 def relay(older_than=timedelta(seconds=30), limit=500):

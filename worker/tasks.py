@@ -3,9 +3,13 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from celery.signals import worker_init
+from sqlalchemy.exc import InterfaceError, OperationalError
 
+# Transient failures, retried with jittered backoff: the broker or SMTP unreachable, and the
+# database's OperationalError (deadlock, serialization failure, a dropped or killed connection;
+# SQLite's "database is locked"). The pool drops a dead connection, so the retry gets a new one.
 RETRY = dict(
-    autoretry_for=(ConnectionError, TimeoutError, OSError, SMTPException),
+    autoretry_for=(ConnectionError, TimeoutError, OSError, SMTPException, OperationalError, InterfaceError),
     retry_backoff=True, retry_backoff_max=600, retry_jitter=True, max_retries=5,
 )
 

@@ -5,6 +5,12 @@ counters (the community's thread count or the thread's reply count, the author's
 posts), the search index, and the thread's copy of its opening post's state. The pipeline, the
 moderators' queue, flags, appeals, thread merges and the author's own delete all come here, so
 none of them can forget one of the three. Callers own the transaction and the checks of who may.
+
+Lock order, for every writer of posts: the thread, then the post (both FOR NO KEY UPDATE, which
+an inserted reply's foreign-key check does not wait on), then the counters: the community's,
+then the author's. `lock` takes the first two; `_count` and `publish` write the counters with
+plain UPDATEs after the post. Two writers that both follow it can wait for each other but never
+in a cycle (a joined `users` row under FOR UPDATE once gave deadlocks under ordinary load).
 """
 import sqlalchemy as sa
 
@@ -17,6 +23,29 @@ from .models import Community, PostState, Thread
 VISIBLE = PostState.PUBLISHED
 
 
+def lock(post_id):
+    """Lock a post's thread, then the post, and load both fresh. Returns (post, thread), or
+    (None, None) if the post is gone. Call before changing either, in the same transaction."""
+    from .models import Post
+
+    for _ in range(3):
+        thread_id = db.session.scalar(sa.select(Post.thread_id).where(Post.id == post_id))
+        if thread_id is None:
+            return None, None
+        thread = db.session.scalar(
+            sa.select(Thread).where(Thread.id == thread_id).with_for_update(of=Thread, key_share=True)
+            .options(sa.orm.lazyload("*")).execution_options(populate_existing=True))
+        post = db.session.scalar(
+            sa.select(Post).where(Post.id == post_id).with_for_update(of=Post, key_share=True)
+            .options(sa.orm.lazyload("*")).execution_options(populate_existing=True))
+        if post is None:
+            return None, None
+        if post.thread_id == thread_id:
+            return post, thread
+        # Moved by a merge between the two reads: lock its new thread instead.
+    raise RuntimeError(f"post {post_id} keeps moving between threads")
+
+
 def _set_state(post, thread, state):
     post.state = state.value
     if post.number == 1:
@@ -25,7 +54,10 @@ def _set_state(post, thread, state):
 
 def _count(post, thread, community, step):
     if post.number == 1:
-        community.thread_count = Community.thread_count + step
+        # After the thread and post (see the lock order above): flush them first.
+        db.session.flush()
+        db.session.execute(sa.update(Community).where(Community.id == community.id)
+                           .values(thread_count=Community.thread_count + step))
     else:
         thread.reply_count = Thread.reply_count + step
 
@@ -106,9 +138,11 @@ def merge(thread, into, community):
     into.last_post_number = number
     into.reply_count = Thread.reply_count + moved
     into.last_activity_at = max(into.last_activity_at, thread.last_activity_at)
-    if thread.state == VISIBLE:
-        community.thread_count = Community.thread_count - 1
-    thread.state = "merged"
+    thread.state, was = "merged", thread.state
     thread.merged_into_id = into.id
     thread.last_post_number = 0
     thread.reply_count = 0
+    if was == VISIBLE:
+        db.session.flush()  # threads, then posts, then the community's counter
+        db.session.execute(sa.update(Community).where(Community.id == community.id)
+                           .values(thread_count=Community.thread_count - 1))

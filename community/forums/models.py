@@ -117,9 +117,16 @@ class Thread(db.Model):
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
 
+WAITING = "state = 'pending' OR moderation_status = 'pending'"
+
+
 class Post(db.Model):
     __tablename__ = "posts"
-    __table_args__ = (sa.UniqueConstraint("thread_id", "number"), sa.CheckConstraint(_one_of(POST_STATES), name="state"))
+    __table_args__ = (
+        sa.UniqueConstraint("thread_id", "number"), sa.CheckConstraint(_one_of(POST_STATES), name="state"),
+        # The sweep looks for these every 15 s: a few rows, however many posts there are.
+        sa.Index("ix_posts_waiting", "id", sqlite_where=sa.text(WAITING), postgresql_where=sa.text(WAITING)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"), index=True)
@@ -141,6 +148,8 @@ class Post(db.Model):
     moderated_hash: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     # Notice kinds a moderator removed (with a logged reason); the pipeline does not put them back.
     suppressed_notices: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # When the stale sweep last queued it again: at most once per REQUEUE_EVERY (maintenance.py).
+    requeued_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     # Bumped by every UPDATE (see _bump_version): rendered posts are cached under (id, version).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

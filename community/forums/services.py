@@ -542,6 +542,7 @@ def edit_post(viewer, post_id, body):
     post, thread, _ = post_row(viewer, post_id)
     if post.author_id != viewer.user_id:
         raise Forbidden("You can only edit your own posts.")
+    lifecycle.lock(post.id)
     if post.state in ("deleted", "rejected"):
         raise Forbidden("This post can no longer be edited.")
     problem = _body_problem(body)
@@ -607,6 +608,7 @@ def delete_post(viewer, post_id):
     post, thread, community = post_row(viewer, post_id)
     if post.author_id != viewer.user_id:
         raise Forbidden("You can only delete your own posts.")
+    lifecycle.lock(post.id)
     if post.state == "deleted":
         return post
     lifecycle.delete(post, thread)

@@ -128,8 +128,7 @@ def decide(viewer, appeal_id, outcome, reason):
         outcome, viewer.user_id, reason, utcnow())
     if outcome == "overturned":
         if appeal.kind == "rejection":
-            post = db.session.get(Post, appeal.target_id)
-            thread = db.session.get(Thread, post.thread_id)
+            post, thread = lifecycle.lock(appeal.target_id)
             community = db.session.get(Community, thread.community_id)
             if post.state == "rejected":
                 lifecycle.publish(post, thread, community)

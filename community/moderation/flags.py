@@ -112,7 +112,7 @@ def _maybe_hide(post, thread, community):
     author = db.session.get(User, post.author_id)
     author_level = trust(author)
     score = hide_score([(u.created_at, w, trust(u)) for u, w in rows], author_level)
-    if score >= current_app.config["FLAG_HIDE_THRESHOLD"] and post.state == "published":
+    if score >= current_app.config["FLAG_HIDE_THRESHOLD"] and lifecycle.lock(post.id)[0].state == "published":
         lifecycle.hide(post, thread, community)
         log.record(None, "flag.hide", "post", post.id, community.id,
                    f"hidden pending review: flag weight {score:g} reached {current_app.config['FLAG_HIDE_THRESHOLD']:g}")

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..markdown import render
 from ..models_base import utcnow
 from ..forums import lifecycle
-from ..forums.models import Community, Post, PostRevision, Thread
+from ..forums.models import Community, PostRevision, Thread
 from . import alerts, filters, log, rules
 from .models import PRIORITY, ReviewItem, Sanction, Verdict
 
@@ -125,14 +125,14 @@ def outcome_of(decision, hits):
 
 def moderate_post(post_id):
     """Judge a post and apply the decision. Returns the post (or None if there is none)."""
-    post = db.session.scalar(sa.select(Post).where(Post.id == post_id).with_for_update())
+    # Only the post and its thread are locked, in the one order (lifecycle.lock).
+    post, thread = lifecycle.lock(post_id)
     if post is None or post.state in ("deleted", "rejected"):
         db.session.rollback()
         return None
     if post.moderation_status == "done" and post.moderated_hash == text_hash(post.body):
         db.session.rollback()
         return post
-    thread = db.session.get(Thread, post.thread_id)
     community = db.session.get(Community, thread.community_id)
     author = db.session.get(User, post.author_id)
     regions = regions_of(community)

@@ -125,6 +125,7 @@ def decide(viewer, item_id, action, reason="", body=None):
     if action not in DECISIONS:
         raise ValidationFailed("Unknown decision.", {"action": "Choose one of: " + ", ".join(DECISIONS) + "."})
     item, post, thread, community = get_item(viewer, item_id)
+    lifecycle.lock(post.id)  # fresh and locked, thread first: the worker may be judging it now
     if item.status != "open" and action != "restore":
         raise ValidationFailed("This item is already closed.", {"action": "Already decided."})
     required = action in ("reject", "hide", "restore")
