@@ -232,6 +232,20 @@ def test_crisis_resources_at_once_post_limited_to_members_and_alert_raised(app, 
     assert "Crisis alert" not in text(mod.get("/"))
 
 
+def test_the_badge_counts_only_what_the_queue_shows_never_an_alert_about_ones_own_post(app, world):
+    with app.app_context():
+        reply_as(world.mod, world.thread_id, CRISIS)
+        own = db.session.scalars(sa.select(ReviewItem).where(ReviewItem.kind == "crisis")).one().id
+    mod = client_for(app, world.mod)
+    # Another moderator or an admin decides an item about one's own post: the queue leaves it out,
+    # and so must the badge that leads to the queue.
+    assert "Crisis alert" not in text(mod.get("/"))
+    assert f"/moderation/items/{own}" not in text(mod.get("/moderation"))
+    with app.app_context():
+        reply_as(world.alex, world.thread_id, CRISIS)
+    assert "Crisis alert: 1" in text(mod.get("/"))
+
+
 def test_unacknowledged_alert_escalates_to_admins_and_repeats_until_acknowledged(app, world, mailbox):
     with app.app_context():
         reply_as(world.alex, world.thread_id, CRISIS)

@@ -384,8 +384,15 @@ def test_warn_silence_suspend_and_notes(app, world, mailbox):
     assert "Please keep it civil." in text(bo.get("/account/standing"))
     mod.post(f"/moderation/members/{world.bo.id}/sanction", data={
         "community": world.ms, "kind": "silence", "rule": "Rule 1", "duration": "1d"})
-    refused = bo.post(f"/t/{world.thread}/reply", data={"body": "hello?"})
+    refused = bo.post(f"/t/{world.thread}/reply", data={"body": "hello? my words"})
     assert refused.status_code == 403 and "silenced here" in text(refused)
+    # The reason is at the reply box (role=alert, where the page lands), the text kept to copy.
+    box = text(refused).split('id="reply"', 1)[1]
+    assert 'role="alert"' in box and "silenced here until" in box and 'href="/account/standing"' in box
+    assert 'readonly>hello? my words</textarea>' in box and "Post reply" not in box
+    # The thread page no longer offers a reply box that would take text and refuse it.
+    page = text(bo.get(f"/t/{world.thread}")).split('id="reply"', 1)[1]
+    assert "silenced here until" in page and "Post reply" not in page and "<textarea" not in page
     with app.app_context():
         lupus = db.session.get(Community, world.lupus)
         add_member(world.bo, lupus)

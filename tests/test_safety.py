@@ -188,13 +188,16 @@ def test_the_coverage_page_shows_each_communitys_moderators_and_where_no_one_can
     assert set(cards) == {"Type 2 Diabetes", "Lupus", "Asthma"}
     assert "Crisis alerts reach 1 of its moderators at once" in cards["Type 2 Diabetes"]
     assert "mo two-factor on" in cards["Type 2 Diabetes"] and "moe no two-factor: cannot open alerts" in cards["Type 2 Diabetes"]
-    assert "No one can receive crisis alerts here : it has no moderators" in cards["Lupus"]
-    assert "No one can receive crisis alerts here : none of its moderators has two-factor" in cards["Asthma"]
+    # The admins with 2FA still receive them: the page says so rather than "no one" (ada has 2FA).
+    assert "No moderator here can receive crisis alerts : it has no moderators" in cards["Lupus"]
+    assert "No moderator here can receive crisis alerts : none of its moderators has two-factor" in cards["Asthma"]
+    assert "go straight to the site admin with two-factor authentication (1)" in cards["Asthma"]
+    assert "No one can receive" not in strip_tags(html)
     # Red text (with the words, not colour alone), uncovered communities first.
     assert html.count('class="coverage-none"') == 2
     assert html.index("Asthma") < html.index("Lupus") < html.index("Type 2 Diabetes")
     page = strip_tags(html)
-    assert "2 of 3 communities have no moderator who can receive crisis alerts" in page
+    assert "2 of 3 communities have no moderator who can receive crisis alerts, so theirs go to the site admins" in page
     assert "No notification setting can turn crisis alerts off or delay them" in page and "steps down" in page
     assert "ada two-factor on" in page and "abe no two-factor" in page
     assert client_for(app, world.mo).get("/admin/coverage").status_code == 403

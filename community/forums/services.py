@@ -395,6 +395,20 @@ def viewer_post_state(viewer, post_ids):
     return reacted, bookmarked, ignored
 
 
+STANDING = "Your standing page (/account/standing) says why, and lets you appeal once."
+
+
+def sanction_refusal(user, community_id):
+    """Why a silence or suspension stops this member posting here, or None. The thread page asks it
+    too, so that it never offers a reply box whose text would then be refused."""
+    held_back = active_sanction(user.id, community_id)
+    if user.silenced_at is None and held_back is None:
+        return None
+    until = f" until {held_back.ends_at:%d %B %Y, %H:%M} UTC" if held_back is not None and held_back.ends_at else ""
+    what = "suspended" if held_back is not None and held_back.kind == "suspend" else "silenced here"
+    return f"Your account is {what}{until}, so it cannot post. {STANDING}"
+
+
 def check_can_post(user_id, community_id):
     """Raise Forbidden (with the reason to show) unless this user may post in this community."""
     user = db.session.get(User, user_id)
@@ -402,12 +416,9 @@ def check_can_post(user_id, community_id):
         raise Forbidden("Log in to post.")
     if not user.email_verified:
         raise Forbidden("Please confirm your email address before posting. Check your inbox for the link.")
-    held_back = active_sanction(user_id, community_id)
-    if user.silenced_at is not None or held_back is not None:
-        until = f" until {held_back.ends_at:%d %B %Y, %H:%M} UTC" if held_back is not None and held_back.ends_at else ""
-        what = "suspended" if held_back is not None and held_back.kind == "suspend" else "silenced here"
-        raise Forbidden(f"Your account is {what}{until}, so it cannot post. Your standing page "
-                        "(/account/standing) says why, and lets you appeal once.")
+    refusal = sanction_refusal(user, community_id)
+    if refusal:
+        raise Forbidden(refusal)
     member = db.session.scalar(
         sa.select(Membership.id).where(Membership.user_id == user_id, Membership.community_id == community_id)
     )

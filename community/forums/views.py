@@ -122,10 +122,13 @@ def thread(thread_id):
     return _render_thread(thread, page, pages, form)
 
 
-def _render_thread(thread, page, pages, form):
+def _render_thread(thread, page, pages, form, refused=None):
     rows = services.thread_page_keys(g.viewer, thread, page)
     moderator_ids = {row.author_id for row in rows if row.by_moderator}
     context = _thread_context(thread, [row.id for row in rows], page, pages, form, moderator_ids)
+    if current_user.is_authenticated and context["is_member"] and not refused:
+        refused = services.sanction_refusal(current_user, thread.community_id)
+    context["refused"], context["standing_sentence"] = refused, services.STANDING
     posts_html = fragments.render_posts(rows, services.posts_by_id, context)
     move_targets = moderation_services.moderated_communities(g.viewer) if context["is_moderator"] else ()
     return render_template("forums/thread.html", posts_html=posts_html, move_targets=move_targets, **context)
@@ -187,21 +190,23 @@ def reply(thread_id):
     thread = services.get_thread(g.viewer, thread_id)
     form = ReplyForm()
     status = 422
+    refused = None
     if form.validate_on_submit() and _identifiers_removed(form, thread.community):
         try:
             post = services.reply(current_user.id, thread.id, form.body.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except Forbidden as exc:
-            # Not a member, email not confirmed, thread locked: the page again with the reason, as a 403.
-            flash(exc.message, "error")
+            # Not a member, email not confirmed, silenced, thread locked: the reason at the reply box
+            # (the page lands there), with the text kept for the member to copy.
+            refused = exc.message
             status = 403
         else:
             return redirect(post_url(post))
     if getattr(form, "identifier_warning", None):
         status = 200
     page = services.page_count(thread)
-    return _render_thread(thread, page, page, form), status
+    return _render_thread(thread, page, page, form, refused), status
 
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])

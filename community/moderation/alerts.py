@@ -148,10 +148,14 @@ def open_alert_count(viewer):
     """For the header badge: unacknowledged crisis alerts in the communities this viewer moderates."""
     if not (viewer.is_admin or viewer.moderates):
         return 0
-    where = [ReviewItem.kind == "crisis", ReviewItem.status == "open", ReviewItem.acknowledged_at.is_(None)]
+    # The same rule as the queue's, so the badge never counts an item the queue will not show:
+    # items about the viewer's own posts go to someone else.
+    where = [ReviewItem.kind == "crisis", ReviewItem.status == "open", ReviewItem.acknowledged_at.is_(None),
+             Post.author_id != viewer.user_id]
     if not viewer.is_admin:
         where.append(ReviewItem.community_id.in_(viewer.moderates))
-    return db.session.scalar(sa.select(sa.func.count(ReviewItem.id)).where(*where))
+    return db.session.scalar(sa.select(sa.func.count(ReviewItem.id))
+                             .join(Post, Post.id == ReviewItem.post_id).where(*where))
 
 
 def unreached(viewer):

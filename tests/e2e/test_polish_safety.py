@@ -94,7 +94,8 @@ def test_coverage_banner_crisis_post_and_appointment(e2e_app, new_context, mailb
     def coverage_shown():
         admin.goto("/admin/coverage")
         card = admin.locator("li.card").filter(has=admin.get_by_role("heading", name="Asthma", exact=True))
-        expect(card.locator(".coverage-none")).to_contain_text("No one can receive crisis alerts here")
+        expect(card.locator(".coverage-none")).to_contain_text("No moderator here can receive crisis alerts")
+        expect(card.locator(".coverage-none")).to_contain_text("go straight to the site admin")
         t2d = admin.locator("li.card").filter(has=admin.get_by_role("heading", name="Type 2 diabetes"))
         expect(t2d).to_contain_text("morgan two-factor on")
         expect(t2d).to_contain_text("Crisis alerts reach 1 of its moderators at once")
