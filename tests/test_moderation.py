@@ -324,6 +324,43 @@ def test_a_new_members_first_posts_wait_for_approval(app, world):
         assert db.session.get(User, newbie.id).approved_posts == 1
 
 
+def test_edit_then_approve_keeps_the_moderators_text_and_never_reads_an_empty_box_as_approve(app, world):
+    from community.forums.services import BODY_MAX
+
+    with app.app_context():
+        newbie = person("newbie", approved_posts=0)
+        add_member(newbie, db.session.get(Community, world.community_id))
+        post_id = reply_as(newbie, world.thread_id, "Hello everyone, my full name is on my badge.")
+        item_id = db.session.scalar(sa.select(ReviewItem.id).where(ReviewItem.post_id == post_id))
+    mod = client_for(app, world.mod)
+    path = f"/moderation/items/{item_id}/approve"
+    emptied = mod.post(path, data={"body": "   "})
+    assert emptied.status_code == 422 and "Write the text to publish" in text(emptied)
+    assert load(app, post_id).state == "held"
+    too_long = "Hello everyone. " + "x" * BODY_MAX
+    refused = mod.post(path, data={"body": too_long})
+    assert refused.status_code == 422 and f"At most {BODY_MAX:,} characters" in text(refused)
+    # The moderator's edit is in the box to shorten, not thrown away for the original.
+    box = re.search(r'<textarea id="edit-body"[^>]*>(.*?)</textarea>', text(refused), re.S)
+    assert box and box.group(1).strip() == too_long and 'aria-invalid="true"' in text(refused)
+    assert load(app, post_id).state == "held"
+    done = mod.post(path, data={"body": "Hello everyone."}, follow_redirects=True)
+    assert "Approved and published." in text(done)
+    post = load(app, post_id)
+    assert post.state == "published" and post.body == "Hello everyone."
+
+
+def test_keeping_a_flagged_post_says_it_was_kept_not_published(app, world):
+    with app.app_context():
+        post_id = reply_as(world.bo, world.thread_id, "Buy my supplement, it cured everything for me.")
+    assert client_for(app, world.alex).post(f"/p/{post_id}/flag", data={"reason": "spam"}).status_code == 302
+    with app.app_context():
+        item_id = db.session.scalar(sa.select(ReviewItem.id).where(ReviewItem.post_id == post_id,
+                                                                  ReviewItem.kind == "flagged"))
+    done = text(client_for(app, world.mod).post(f"/moderation/items/{item_id}/approve", follow_redirects=True))
+    assert "Kept up; the flags are dismissed." in done and "Approved and published." not in done
+
+
 def test_certain_spam_from_a_new_account_is_rejected_and_the_account_silenced(app, world):
     spam = ("BUY CHEAP OZEMPIC ONLINE no prescription needed!!! 80% off, fast shipping, "
             "order now at www.cheap-meds-pharmacy.biz and WhatsApp +1 415 555 0134")

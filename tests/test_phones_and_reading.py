@@ -156,8 +156,11 @@ def test_api_shows_and_changes_the_members_own_time_zone(client, ctx):
     assert db.session.scalar(sa.select(User.time_zone).where(User.username == "alex")) == "Pacific/Auckland"
     reader = token(client, "alex", scopes=["read"])
     assert_error(client.patch("/api/v1/me", headers=reader, json={"time_zone": "UTC"}), 403, "insufficient_scope")
-    created = client.post("/api/v1/users", json={**SIGNUP, "birth_year": 1984, "accept_guidelines": True,
-                                                  "health_data_consent": True, "time_zone": "Asia/Kolkata"})
+    new = {**SIGNUP, "birth_year": 1984, "accept_guidelines": True, "health_data_consent": True}
+    # An explicit zone the API cannot use is refused, as PATCH /me refuses it, and no account is made.
+    assert_error(client.post("/api/v1/users", json={**new, "time_zone": "Moon/Base"}), 422, field="time_zone")
+    assert not db.session.scalar(sa.select(User.id).where(User.username == SIGNUP["username"]))
+    created = client.post("/api/v1/users", json={**new, "time_zone": "Asia/Kolkata"})
     assert created.status_code == 201 and created.json["time_zone"] == "Asia/Kolkata"
 
 

@@ -1,10 +1,17 @@
 """Request and response shapes of the JSON API (the OpenAPI document is generated from these)."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from ..accounts.services import is_time_zone
 from ..forums.models import REACTIONS
 from ..models_base import MAX_ID
 from ..moderation.models import FLAG_REASONS, KIND_NAMES, RULE_ACTIONS, RULE_MATCH_TYPES
 from ..moderation.services import AGES, DECISIONS
+
+
+def time_zone_name(name):
+    # The same rule as PATCH /me and the settings form: an explicit zone that does not exist is refused.
+    if not is_time_zone(name):
+        raise ValidationError("Choose a time zone such as Europe/London (an IANA name).")
 
 
 class ErrorBody(Schema):
@@ -34,8 +41,8 @@ class NewUser(Schema):
     birth_year = fields.Integer(required=True, strict=True)
     accept_guidelines = fields.Boolean(required=True)
     health_data_consent = fields.Boolean(required=True)
-    time_zone = fields.String(load_default=None, validate=validate.Length(max=64), metadata={
-        "description": "An IANA name such as Europe/London; an unknown one is taken as UTC."})
+    time_zone = fields.String(load_default=None, validate=time_zone_name, metadata={
+        "description": "An IANA name such as Europe/London; left out, UTC."})
 
 
 class NewToken(Schema):
@@ -73,7 +80,7 @@ class Me(Schema):
 
 
 class MeUpdate(Schema):
-    time_zone = fields.String(required=True, validate=validate.Length(max=64),
+    time_zone = fields.String(required=True, validate=time_zone_name,
                               metadata={"description": "An IANA name such as Europe/London."})
 
 

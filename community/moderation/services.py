@@ -145,7 +145,11 @@ def decide(viewer, item_id, action, reason="", body=None):
     elif action == "approve":
         # Keeping a published post that was flagged dismisses the flags: it was approved once already.
         kept = post.state == "published" and item.kind == "flagged"
-        if body is not None and body.strip() and body.strip() != post.body:
+        if body is not None and not body.strip():
+            # Never read an emptied box as "approve the original": the moderator meant to change it.
+            raise ValidationFailed("The edited text is empty.", {"body": (
+                "Write the text to publish. To approve the post as its author wrote it, use Approve above.")})
+        if body is not None and body.strip() != post.body:
             _edit_as_moderator(viewer, post, body.strip())
         if post.state == "held":
             pipeline.approve(post)

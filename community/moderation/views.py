@@ -50,10 +50,10 @@ def item(item_id):
     return _item_page(services.get_item(g.viewer, item_id), {})
 
 
-def _item_page(row, errors):
+def _item_page(row, errors, edited=None):
     # Offsets point into the text the filters judged: only drawn while the post still has that text.
     spans_current = pipeline.text_hash(row.Post.body) == row.ReviewItem.text_hash
-    return render_template("moderation/item.html", row=row, form=EmptyForm(), kinds=KIND_NAMES,
+    return render_template("moderation/item.html", row=row, form=EmptyForm(), kinds=KIND_NAMES, edited=edited,
                            flags=services.flags_of(row.Post.id), flag_reasons=FLAG_REASONS, errors=errors,
                            spans_current=spans_current, closed_by=services.closer_of(row.ReviewItem)), \
         422 if errors else 200
@@ -69,12 +69,15 @@ def act(item_id, action):
     if not _csrf_ok():
         return redirect(url_for(".item", item_id=item_id))
     body = request.form.get("body") if action == "approve" else None
+    row = services.get_item(g.viewer, item_id)
+    kept = action == "approve" and row.ReviewItem.kind == "flagged" and row.Post.state == "published"
     try:
         services.decide(g.viewer, item_id, action, request.form.get("reason", ""), body)
     except ValidationFailed as exc:
         flash(exc.message, "error")
-        return _item_page(services.get_item(g.viewer, item_id), exc.fields)
-    flash(DONE[action], "success")
+        # The moderator's edit comes back in the box, never the original in its place.
+        return _item_page(services.get_item(g.viewer, item_id), exc.fields, edited=body)
+    flash("Kept up; the flags are dismissed." if kept else DONE[action], "success")
     return redirect(request.form.get("next") if request.form.get("next", "").startswith("/moderation")
                     else url_for(".queue"))
 
