@@ -4,6 +4,8 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 worker_class = "sync"
+# A request lives at most this long; an idempotency reservation older than 35 s is a dead one's.
+timeout = 30
 # %(U)s is the path without the query string: search terms stay out of access logs.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)ss "%({x-request-id}o)s"'
 accesslog = "-"

@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 import sqlalchemy as sa
-from flask import Response, current_app, g, request, session
+import sqlalchemy.orm
+from flask import Response, current_app, g, has_request_context, request, session
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column
@@ -88,7 +89,15 @@ class Claim:
         self.row_id, self.row, self.problem = row_id, row, problem
 
 
-def claim(user_id, key, request_hash, method_path, wait=5.0, now=None):
+# The reservation's status while its request runs: NULL, then DONE from the commit of the
+# request's own writes (set in that same transaction), then the answer's status.
+DONE = -1
+
+
+def claim(user_id, key, request_hash, method_path, wait=5.0, now=None, stale=35.0):
+    """`stale`: seconds after which a reservation still running is its dead process's. gunicorn
+    kills a request at 30 s; a NULL row older than that wrote nothing (DONE would be set), so a
+    retry may run it; a DONE row that old did its work but lost its answer."""
     table = IdempotencyKey.__table__
     deadline = time.monotonic() + wait
     while True:
@@ -108,8 +117,14 @@ def claim(user_id, key, request_hash, method_path, wait=5.0, now=None):
             continue  # the first request failed and let the key go: this one runs
         if row.request_hash != request_hash:
             return Claim(problem="mismatch")
-        if row.status is not None:
+        if row.status not in (None, DONE):
             return Claim(row=row)
+        if row.created_at < now_ - timedelta(seconds=stale):
+            if row.status == DONE:
+                return Claim(problem="done")
+            with db.engine.begin() as conn:
+                conn.execute(table.delete().where(table.c.id == row.id, table.c.status.is_(None)))
+            continue
         if time.monotonic() >= deadline:
             return Claim(problem="busy")
         time.sleep(0.05)
@@ -117,14 +132,20 @@ def claim(user_id, key, request_hash, method_path, wait=5.0, now=None):
 
 def finish(row_id, status, location=None, body=None):
     table = IdempotencyKey.__table__
-    with db.engine.begin() as conn:
-        conn.execute(table.update().where(table.c.id == row_id).values(status=status, location=location, body=body))
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(table.update().where(table.c.id == row_id).values(status=status, location=location, body=body))
+    except sa.exc.SQLAlchemyError:
+        # The request's work is committed: its answer must still reach the client. The row stays
+        # DONE, so a retry is told the work was done rather than doing it again.
+        current_app.logger.exception("idempotency: answer not recorded for key row %s", row_id)
 
 
 def release(row_id):
+    """Free the key so a corrected or retried request can run; never once the work is committed."""
     table = IdempotencyKey.__table__
     with db.engine.begin() as conn:
-        conn.execute(table.delete().where(table.c.id == row_id))
+        conn.execute(table.delete().where(table.c.id == row_id, table.c.status.is_(None)))
 
 
 # ---------------------------------------------------------------- request hooks
@@ -168,7 +189,8 @@ def api_claim():
 
 def _start(user_id, key, digest, kind):
     result = claim(user_id, key, digest, f"{request.method} {request.path}",
-                   wait=current_app.config.get("IDEMPOTENCY_WAIT_SECONDS", 5.0))
+                   wait=current_app.config.get("IDEMPOTENCY_WAIT_SECONDS", 5.0),
+                   stale=current_app.config.get("IDEMPOTENCY_STALE_SECONDS", 35.0))
     if result.row_id is not None:
         g.idempotency = (result.row_id, kind, len(session.get("_flashes", ())))
         return None
@@ -202,10 +224,16 @@ def _refusal(problem, kind):
             return error_response(422, "idempotency_key_reused",
                                   f"This {HEADER} was already used for a different request; "
                                   "send a new key with a new request.")
+        if problem == "done":
+            return error_response(409, "idempotency_key_done",
+                                  "A request with this key was carried out, but its answer was lost; "
+                                  "look for its result instead of sending it again.")
         return error_response(409, "idempotency_key_in_use",
                               f"A request with this {HEADER} is still being processed; try again in a moment.")
     from .errors import Conflict
 
+    if problem == "done":
+        raise Conflict("That form was sent and saved. Reload the page to see it.")
     raise Conflict("That form is still being sent. Wait a moment, then reload the page.")
 
 
@@ -230,6 +258,41 @@ def _teardown(_exc):
     held = g.pop("idempotency", None)
     if held is not None:
         release(held[0])
+
+
+# ---------------------------------------------------------------- DONE, in the work's own transaction
+
+def _wrote(session, *_args):
+    session.info["idempotency_wrote"] = True
+
+
+def _wrote_dml(state):
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["idempotency_wrote"] = True
+
+
+def _mark_done(session):
+    """Before the request's first commit that writes: its reservation becomes DONE in the same
+    transaction, so a process killed after it cannot have its work run twice by a retry."""
+    if not session.info.pop("idempotency_wrote", False) or not has_request_context():
+        return
+    held = g.get("idempotency")
+    if held is None or g.get("idempotency_done"):
+        return
+    g.idempotency_done = True
+    table = IdempotencyKey.__table__
+    session.connection().execute(table.update().where(table.c.id == held[0], table.c.status.is_(None))
+                                 .values(status=DONE))
+
+
+def _forget(session, *_args):
+    session.info.pop("idempotency_wrote", None)
+
+
+sa.event.listen(sa.orm.Session, "after_flush", _wrote)
+sa.event.listen(sa.orm.Session, "do_orm_execute", _wrote_dml)
+sa.event.listen(sa.orm.Session, "before_commit", _mark_done)
+sa.event.listen(sa.orm.Session, "after_rollback", _forget)
 
 
 def init_app(app):

@@ -230,6 +230,83 @@ def test_the_api_replays_a_post_with_the_same_idempotency_key(app, world):
         assert posts_by(world.alex.id) == before + 1
 
 
+def _refuse_answers(on):
+    """A database that refuses to record an answer, as a connection dropped after the commit would."""
+    if db.engine.dialect.name == "postgresql":
+        statements = [
+            "CREATE FUNCTION refuse_answer() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'answers refused (test)'; END $$",
+            "CREATE TRIGGER refuse_answer BEFORE UPDATE ON idempotency_keys FOR EACH ROW "
+            "WHEN (NEW.status >= 200) EXECUTE FUNCTION refuse_answer()"] if on else [
+            "DROP TRIGGER refuse_answer ON idempotency_keys", "DROP FUNCTION refuse_answer()"]
+    else:
+        statements = ["CREATE TRIGGER refuse_answer BEFORE UPDATE OF status ON idempotency_keys "
+                      "WHEN NEW.status >= 200 BEGIN SELECT RAISE(ABORT, 'answers refused (test)'); END"] if on else [
+            "DROP TRIGGER refuse_answer"]
+    for statement in statements:
+        db.session.execute(sa.text(statement))
+    db.session.commit()
+
+
+def test_a_key_whose_work_was_committed_is_never_run_again_even_when_its_answer_was_lost(app, world):
+    from community import idempotency
+
+    app.config["IDEMPOTENCY_WAIT_SECONDS"] = 0.2
+    client = app.test_client()
+    headers = {**api_token(client, "alex"), "Idempotency-Key": "lost-answer-0001"}
+    url = f"/api/v1/threads/{world.thread}/posts"
+    with app.app_context():
+        before = posts_by(world.alex.id)
+        _refuse_answers(True)
+    try:
+        first = client.post(url, json={"body": "Saved, answer lost."}, headers=headers)
+    finally:
+        with app.app_context():
+            _refuse_answers(False)
+    # The work is committed, so the client still gets its 201 (issue 11: never a 500 after commit).
+    assert first.status_code == 201
+    with app.app_context():
+        row = db.session.scalars(sa.select(idempotency.IdempotencyKey)).one()
+        # DONE was written in the post's own transaction: nothing can now run it a second time.
+        assert row.status == idempotency.DONE
+    again = client.post(url, json={"body": "Saved, answer lost."}, headers=headers)
+    assert again.status_code == 409 and again.json["error"]["code"] == "idempotency_key_in_use"
+    with app.app_context():
+        db.session.execute(sa.update(idempotency.IdempotencyKey).values(created_at=utcnow() - timedelta(seconds=40)))
+        db.session.commit()
+    late = client.post(url, json={"body": "Saved, answer lost."}, headers=headers)
+    assert late.status_code == 409 and late.json["error"]["code"] == "idempotency_key_done"
+    with app.app_context():
+        assert posts_by(world.alex.id) == before + 1
+
+
+def test_a_key_held_by_a_request_that_died_before_writing_is_freed_once_it_is_stale(app, world):
+    from community import idempotency
+
+    app.config["IDEMPOTENCY_WAIT_SECONDS"] = 0.2
+    client = app.test_client()
+    headers = {**api_token(client, "alex"), "Idempotency-Key": "dead-worker-0001", "Content-Type": "application/json"}
+    url = f"/api/v1/threads/{world.thread}/posts"
+    raw = '{"body": "The worker died before saving this."}'
+    with app.app_context():
+        before = posts_by(world.alex.id)
+        # What a gunicorn worker killed mid-request leaves: its reservation, still running.
+        db.session.add(idempotency.IdempotencyKey(
+            user_id=world.alex.id, key="dead-worker-0001", request_hash=idempotency._digest("POST", url + "?", raw),
+            method_path=f"POST {url}", status=None, created_at=utcnow() - timedelta(seconds=10)))
+        db.session.commit()
+    busy = client.post(url, data=raw, headers=headers)
+    assert busy.status_code == 409 and busy.json["error"]["code"] == "idempotency_key_in_use"
+    with app.app_context():
+        db.session.execute(sa.update(idempotency.IdempotencyKey).values(created_at=utcnow() - timedelta(seconds=40)))
+        db.session.commit()
+    retried = client.post(url, data=raw, headers=headers)
+    assert retried.status_code == 201, retried.json
+    assert client.post(url, data=raw, headers=headers).json["id"] == retried.json["id"]
+    with app.app_context():
+        assert posts_by(world.alex.id) == before + 1
+
+
 def test_the_openapi_document_describes_the_header(client):
     spec = client.get("/api/v1/openapi.json").json
     assert "Idempotency-Key" in spec["info"]["description"]

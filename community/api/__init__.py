@@ -101,7 +101,9 @@ def init_app(app):
                                 "same key, token owner and body gets the first answer again (header "
                                 "Idempotent-Replayed: true) instead of running twice; the same key with a "
                                 "different request is refused (422 idempotency_key_reused), and while the first "
-                                "is still running a repeat waits, then answers 409 idempotency_key_in_use."},
+                                "is still running a repeat waits, then answers 409 idempotency_key_in_use. A request "
+                                "whose work was saved but whose answer was lost answers 409 idempotency_key_done "
+                                "to a repeat."},
     })
     from ..idempotency import openapi_plugin
 
