@@ -99,6 +99,53 @@ def test_the_readmes_worker_and_beat_commands_consume_every_queue(make_app, pg_u
         broker.stop()
 
 
+@on_postgresql
+def test_the_readmes_worker_survives_redis_going_away_with_a_task_in_flight(make_app, pg_url, services_up, tmp_path):
+    """Celery 5.7.0 closed the lost connection after collect() had emptied it, and restoring the
+    unacknowledged message raised AttributeError: 'Unrecoverable error', and no worker at all."""
+    import psycopg
+
+    broker = RedisServer(tmp_path)
+    broker.start()
+    app = make_app(CELERY=celery_config(broker.url))
+    with app.app_context():
+        alex, community = _community_with("alex")
+        thread, _ = services.create_thread(alex, community, "Queued", METFORMIN)  # no worker yet: queued
+        thread_id = thread.id
+    command = _readme_command("celery -A worker worker")
+    log = tmp_path / "readme-worker.log"
+    env = Worker(pg_url, broker.url, tmp_path, visibility=3600).env
+    holder = psycopg.connect(_plain(pg_url))
+    proc = None
+    try:
+        # The task waits on this lock: in flight and unacknowledged, the worker idle on Redis.
+        holder.execute("SELECT id FROM threads WHERE id = %s FOR UPDATE", (thread_id,))
+        with log.open("w") as out:
+            proc = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), command[0]), *command[1:]],
+                                    cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        wait_for(lambda: "moderate_post" in log.read_text() and "received" in log.read_text(), 60,
+                 "the worker to take the queued post")
+        time.sleep(1)
+        broker.stop()
+        wait_for(lambda: "Connection to broker lost" in log.read_text(), 10, "the worker to see Redis go")
+        holder.rollback()
+        time.sleep(2)
+        broker.start()
+        time.sleep(3)
+        assert proc.poll() is None and "Unrecoverable error" not in log.read_text(), log.read_text()[-3000:]
+        with app.app_context():
+            _, post = services.create_thread(alex, community, "After the outage", METFORMIN)
+            post_id = post.id
+        wait_for(lambda: _post_state(app, post_id) == "published", 60, "the same worker to publish a new post")
+    finally:
+        holder.close()
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(20)
+        broker.stop()
+
+
 def _deadlocks(plain_url):
     import psycopg
 
