@@ -297,3 +297,28 @@ def test_stale_pending_posts_are_swept_and_moderated(make_app, backend):
         assert db.session.get(Post, post_id).state == "published"
         assert db.session.get(Post, post_id).notices == [CONSULT]
         assert requeue_stale_pending() == 0
+
+
+def test_the_sweep_leaves_fresh_posts_alone_and_requeues_a_stale_one_once(make_app, backend):
+    """The waiting condition is an OR: unparenthesised, it swallowed the age and once-per-5-min
+    limits, and every pending post was queued again every 15 s however new."""
+    from community.forums.maintenance import requeue_stale_pending
+
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    conf = celery_config(dead)
+    conf.update(broker_connection_timeout=1, broker_transport_options={"visibility_timeout": 3600,
+                                                                       "socket_connect_timeout": 1,
+                                                                       "max_retries": 0})
+    app = make_app(CELERY=conf)  # nothing is delivered: the posts stay pending
+    with app.app_context():
+        alex = create_user("alex")
+        community = create_community("asthma")
+        services.join(alex.id, community.id)
+        services.create_thread(alex.id, community.id, "Fresh", "Just written. " + METFORMIN)
+        _, stale = services.create_thread(alex.id, community.id, "Stale", "Its message was lost. " + METFORMIN)
+        stale.created_at = stale.created_at - timedelta(minutes=10)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Post).where(Post.state == "pending")) == 2
+        assert requeue_stale_pending() == 1
+        assert db.session.get(Post, stale.id).requeued_at is not None
+        assert requeue_stale_pending() == 0  # not again within REQUEUE_EVERY

@@ -26,7 +26,7 @@ def requeue_stale_pending(older_than=STALE_AFTER, again_after=REQUEUE_EVERY, lim
     now = utcnow()
     last_touch = sa.func.coalesce(Post.edited_at, Post.created_at)
     ids = db.session.scalars(
-        sa.select(Post.id).where(sa.text(WAITING), last_touch <= now - older_than,
+        sa.select(Post.id).where(sa.text(f"({WAITING})"), last_touch <= now - older_than,
                                  sa.or_(Post.requeued_at.is_(None), Post.requeued_at <= now - again_after))
         .order_by(Post.id).limit(limit)
     ).all()
