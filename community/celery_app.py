@@ -12,7 +12,8 @@ def celery_init_app(app):
     celery.config_from_object(app.config["CELERY"], force=True)
     # Expiring ticks do not pile up while workers are down; exactly one beat runs them.
     celery.conf.beat_schedule = {
-        "relay-outbox": {"task": "periodic.relay_outbox", "schedule": 30.0, "options": {"expires": 30}},
+        # Rows whose after-commit publish failed (Redis down): sent within ~20 s of its return.
+        "relay-outbox": {"task": "periodic.relay_outbox", "schedule": 10.0, "options": {"expires": 10}},
         # Posts whose worker died come back within a minute (see forums/maintenance.py).
         "requeue-stale-pending": {"task": "periodic.requeue_stale_pending", "schedule": 15.0,
                                   "options": {"expires": 15}},

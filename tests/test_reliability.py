@@ -24,7 +24,7 @@ from community.forums import services
 from community.forums.models import Post, Thread
 from tests.conftest import REDIS_URL, base_config, free_port, require
 from tests.helpers import create_community, create_user
-from tests.test_worker import METFORMIN, ROOT, RedisServer, Worker, _post_state, on_postgresql, wait_for
+from tests.test_worker import METFORMIN, ROOT, Beat, RedisServer, Worker, _post_state, on_postgresql, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis]
 
@@ -143,6 +143,35 @@ def test_the_readmes_worker_survives_redis_going_away_with_a_task_in_flight(make
         if proc is not None and proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(20)
+        broker.stop()
+
+
+@on_postgresql
+def test_a_post_whose_publish_failed_is_sent_by_beats_relay_within_25_seconds(make_app, pg_url, services_up, tmp_path):
+    """The relay ran every 30 s for rows unsent after 30 s: a post made as Redis went away waited
+    30-60 s after it came back. Now every 10 s for rows unsent after 10 s."""
+    broker = RedisServer(tmp_path)
+    broker.start()
+    app = make_app(CELERY=celery_config(broker.url))
+    worker = Worker(pg_url, broker.url, tmp_path, visibility=3600)
+    beat = Beat(pg_url, broker.url, tmp_path, visibility=3600)
+    try:
+        with app.app_context():
+            alex, community = _community_with("alex")
+        worker.start()
+        beat.start()
+        broker.stop()
+        with app.app_context():
+            _, post = services.create_thread(alex, community, "Mornings", METFORMIN)
+            post_id = post.id
+            assert db.session.scalar(sa.select(Outbox.sent_at).order_by(Outbox.id.desc()).limit(1)) is None
+        made = time.monotonic()
+        broker.start()
+        wait_for(lambda: _post_state(app, post_id) == "published", 25, "beat's relay to send the post")
+        assert time.monotonic() - made < 25
+    finally:
+        beat.stop()
+        worker.stop()
         broker.stop()
 
 
