@@ -22,7 +22,8 @@ idempotency_key_done) or --give-up seconds pass. Scenarios, one after another:
   redis-stop      redis-server stopped (SIGTERM) for 20 s, started again on its AOF
   redis-freeze    redis-server SIGSTOPped for 20 s, then SIGCONT
   pg-terminate    pg_terminate_backend on every connection to pc_chaos, three times a second apart
-  gunicorn-kill   SIGKILL of one gunicorn worker mid-posting (the master starts another)
+  gunicorn-kill   SIGKILL of every gunicorn worker while two clients' POSTs wait on a row lock
+                  inside them (the master starts new ones; the retries wait for the dead keys)
   backlog         the worker stopped; --backlog posts as fast as the clients go; the worker started
 
 For each: accepted (201s), 5xx answers (and how many fell outside the fault window), client
@@ -423,8 +424,21 @@ def main():
             time.sleep(1)
 
     def gunicorn_kill():
+        # Requests must be in flight when their workers die: hold the thread two clients reply
+        # to, so their POSTs wait inside gunicorn (key reserved, nothing written), then SIGKILL
+        # every gunicorn worker. The retries' keys are held by dead requests until they are stale.
+        holder = subprocess.Popen(
+            ["psql", "-X", "-q", f"{PG}/{DB}", "-c",
+             f"SELECT id FROM threads WHERE id = {clients.threads[0]} FOR UPDATE; SELECT pg_sleep(3)"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.5)
+        in_flight = int(psql(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{DB}' "
+                             "AND wait_event_type = 'Lock'"))
         children = subprocess.run(["pgrep", "-P", str(dep.web.pid)], capture_output=True, text=True).stdout.split()
-        os.kill(int(children[0]), signal.SIGKILL)
+        for child in children:
+            os.kill(int(child), signal.SIGKILL)
+        holder.wait(10)
+        return in_flight
 
     faults = {"baseline": lambda: None, "worker-kill": worker_kill, "redis-stop": redis_stop,
               "redis-freeze": redis_freeze, "pg-terminate": pg_terminate, "gunicorn-kill": gunicorn_kill,
