@@ -47,10 +47,13 @@ run: $(STAMP)
 	$(VENV)/bin/community seed-demo
 	@echo "Patient Commons is at http://$(HOST):$(PORT)/"
 	@# Beside the server, a small process runs beat's schedule (relay, stale sweep, crisis
-	@# escalation); it stops with the server (Ctrl-C, or a signal to make).
+	@# escalation); it stops with the server (Ctrl-C, or a signal to make). Both run in the
+	@# background so that the shell, waiting, runs its trap at once when make passes a signal on.
 	$(VENV)/bin/community periodic & periodic=$$!; \
-	trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/community run --host $(HOST) --port $(PORT)
+	$(VENV)/bin/community run --host $(HOST) --port $(PORT) & server=$$!; \
+	trap 'kill $$server $$periodic 2>/dev/null; wait $$server' INT TERM; \
+	trap 'kill $$periodic 2>/dev/null' EXIT; \
+	wait $$server
 
 # Browser tests drive Debian's chromium; installed here when we can (root + apt), never by Playwright.
 browser:
