@@ -57,6 +57,15 @@ def test_code_blocks_can_be_scrolled_from_the_keyboard(app, world):
     assert '<pre tabindex="0">' in html
 
 
+def test_a_keyboard_reaches_the_reply_box_without_tabbing_through_every_post(app, world):
+    """Each post has some seven tab stops: a link near the top goes straight to #reply."""
+    for who in (world.bo, None):
+        client = signed_in(app, who) if who else app.test_client()
+        page = client.get(f"/t/{world.thread_id}").get_data(as_text=True)
+        link, first_post = page.find('<a href="#reply">'), page.find('class="posts"')
+        assert 0 < link < first_post and 'id="reply"' in page
+
+
 # ---------------------------------------------------------------- 13: the phone header, onboarding step 2
 
 def test_every_page_has_a_menu_button_for_phones(client, app, world):
