@@ -10,3 +10,20 @@ timeout = 30
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)ss "%({x-request-id}o)s"'
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def _drop_query_strings():
+    import logging
+
+    from community.security import _DROP_QUERY_STRINGS
+
+    logging.getLogger("gunicorn.error").addFilter(_DROP_QUERY_STRINGS)
+
+
+# The master and every worker write gunicorn's error log, which quotes bad request lines.
+def on_starting(server):
+    _drop_query_strings()
+
+
+def post_fork(server, worker):
+    _drop_query_strings()

@@ -20,17 +20,22 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-_QUERY_STRING = re.compile(r"\?[^\s\"']*")
+# From "?" to the last " HTTP/n" (a hand-made request line may hold raw spaces), else to the end.
+_QUERY_STRING = re.compile(r"\?(?:.*(?=\sHTTP/\d)|.*)")
+# gunicorn quotes the offending request line in its "Invalid request" warnings.
+_QUOTED_REQUEST = re.compile(r"(Invalid request from ip=[^:]*: [^'\"]*?):? ['\"].*")
 
 
 class DropQueryStrings(logging.Filter):
-    """Cuts the query string from every URL in werkzeug's log lines (its development server, as
-    `make run` and `flask run` start it): search terms are health data. gunicorn_conf.py does the
-    same for gunicorn."""
+    """Cuts query strings (search terms are health data) from every log line of werkzeug's
+    development server (`make run`, `flask run`) and of gunicorn's error log; gunicorn_conf.py's
+    access log format already leaves them out."""
 
     def filter(self, record):
         message = record.getMessage()
-        if "?" in message:
+        if "Invalid request from ip=" in message:
+            record.msg, record.args = _QUOTED_REQUEST.sub(r"\1 (request line not logged)", message), ()
+        elif "?" in message:
             record.msg, record.args = _QUERY_STRING.sub("", message), ()
         return True
 
