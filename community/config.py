@@ -6,7 +6,7 @@ rate limits). Any other Flask setting comes from COMMUNITY_<KEY>.
 import os
 from datetime import timedelta
 
-from kombu import Queue
+from kombu import Exchange, Queue
 
 DEFAULT_SECRET = "dev-only-not-secret"
 
@@ -69,7 +69,9 @@ def celery_config(redis_url):
         "timezone": "UTC",
         # Without task_queues a plain `celery -A worker worker` consumes the default queue only
         # and posts wait for ever: list every queue DESIGN.md names, moderation first.
-        "task_queues": [Queue(name) for name in QUEUES],
+        # Each queue on its own exchange and key: a bare Queue(name) is bound to the default
+        # queue's exchange and key, so a task sent by that key would land in all four.
+        "task_queues": [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES],
         "task_default_queue": "notifications",
         "task_routes": {
             "moderation.*": {"queue": "moderation"},

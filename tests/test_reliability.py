@@ -4,6 +4,7 @@ connections, failures after commit, Redis stopped or frozen, and `make run`'s pe
 Real processes throughout (worker, beat, redis-server, PostgreSQL), as in tests/test_worker.py.
 """
 import os
+import re
 import shlex
 import signal
 import socket
@@ -85,6 +86,9 @@ def test_the_readmes_worker_and_beat_commands_consume_every_queue(make_app, pg_u
         wait_for(lambda: "ready." in worker_log.read_text(), 60, "the README's worker to be ready")
         banner = worker_log.read_text()
         assert all(f".> {queue}" in banner for queue in QUEUES), banner
+        # Each queue bound by its own name (they all read exchange=notifications key=notifications).
+        assert all(re.search(rf"\.> {queue} +exchange={queue}\(direct\) key={queue}\b", banner)
+                   for queue in QUEUES), banner
         with app.app_context():
             _, post = services.create_thread(alex, community, "Mornings", METFORMIN)
             post_id = post.id
