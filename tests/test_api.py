@@ -207,6 +207,9 @@ def test_bad_requests_get_the_error_envelope(client, ctx):
     assert_error(client.get("/api/v1/nothing-here"), 404, "not_found")
     assert_error(client.post("/api/v1/communities/asthma/threads", data="{not json", headers=dict(
         headers, **{"Content-Type": "application/json"})), 400)
+    as_form = client.post("/api/v1/communities/asthma/threads", data={"title": "t", "body": "b"}, headers=headers)
+    assert_error(as_form, 415, "unsupported_media_type")
+    assert "Content-Type: application/json" in as_form.json["error"]["message"]
     too_long = client.post("/api/v1/communities/asthma/threads", json={"title": "x" * 201, "body": "b"},
                            headers=headers)
     assert_error(too_long, 422, "validation_failed", "title")

@@ -335,7 +335,7 @@ def test_over_long_text_is_refused_and_kept_in_the_form(app, world):
     assert page.status_code == 422
     assert "at most 200 characters" in text(page) and f'value="{title}"' in text(page)
     reply = client.post(f"/t/{world.thread}/reply", data={"body": body})
-    assert reply.status_code == 422 and "50,000" in text(reply)
+    assert reply.status_code == 422 and "at most 50,000 characters (this one has 60,000)" in text(reply)
     assert html.unescape(textarea(text(reply))).strip() == body.strip()
 
 
@@ -355,11 +355,12 @@ def test_a_refused_reply_comes_back_at_the_form_with_a_focusable_summary_and_the
     assert re.search(rf'action="/t/{world.thread}/reply#reply"', empty)
     summary = re.search(r'<div class="error-summary"[^>]*>.*?</div>', empty, re.S).group(0)
     assert 'role="alert"' in summary and 'tabindex="-1"' in summary and "data-error-summary" in summary
-    assert "Write something first." in summary
+    assert "Write something first." in summary and "kept below" not in summary  # there was no text
     blocked = client.post(f"/t/{world.thread}/reply", data={"body": "I tried snakeoil for my joints"})
     page = text(blocked)
     assert blocked.status_code == 422 and "I tried snakeoil for my joints" in textarea(page)
-    assert "“snakeoil”" in re.search(r'<div class="error-summary".*?</div>', page, re.S).group(0)
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S).group(0)
+    assert "“snakeoil”" in summary and "Your text is kept below." in summary
     phone = client.post(f"/t/{world.thread}/reply", data={"body": "Call me on 020 7946 0321 any time"})
     page = text(phone)
     assert "020 7946 0321" in textarea(page)

@@ -22,6 +22,7 @@ from ..moderation import services as moderation
 from ..moderation.models import KIND_NAMES
 from ..moderation.pipeline import notices_for
 from . import PREFIX, rate_limit_key
+from . import error_response
 from . import schemas as s
 
 API_LIMIT = "300/minute"
@@ -48,7 +49,16 @@ def _authenticate():
     g.viewer = viewer_for(db.session.get(User, token.user_id))
 
 
-# After _authenticate: a repeated POST with the same Idempotency-Key gets the first answer.
+@bp.before_request
+def _json_bodies_only():
+    """A body sent as a form (curl -d, a client that forgot the header) would read as no fields at
+    all: say what is wrong instead of 'Missing data for required field'."""
+    if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
+        return error_response(415, "unsupported_media_type",
+                              "Send the body as JSON, with the header Content-Type: application/json.")
+
+
+# After the above: a repeated POST with the same Idempotency-Key gets the first answer.
 bp.before_request(idempotency.api_claim)
 
 

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .services import BODY_MAX, TITLE_MAX
 
@@ -17,8 +17,21 @@ def one_newline(text):
     return text.replace("\r\n", "\n") if isinstance(text, str) else text
 
 
-TITLE_LENGTH = Length(max=TITLE_MAX, message=f"Titles can be at most {TITLE_MAX} characters (this one has %(length)d).")
-BODY_LENGTH = Length(max=BODY_MAX, message=f"Posts can be at most {BODY_MAX:,} characters (this one has %(length)d).")
+class MaxLength(Length):
+    """Length with both counts written as people read them (50,000), as the services write them."""
+
+    def __init__(self, limit, what):
+        super().__init__(max=limit)
+        self.what = what
+
+    def __call__(self, form, field):
+        length = len(field.data or "")
+        if length > self.max:
+            raise ValidationError(f"{self.what} can be at most {self.max:,} characters (this one has {length:,}).")
+
+
+TITLE_LENGTH = MaxLength(TITLE_MAX, "Titles")
+BODY_LENGTH = MaxLength(BODY_MAX, "Posts")
 
 
 class ThreadForm(FlaskForm):
