@@ -126,11 +126,45 @@ def _load_user(app):
         g.session_id = row.id
         return user
 
+    from .errors import ValidationFailed
+
+    @app.before_request
+    def _storable_text_only():
+        """A NUL (which PostgreSQL cannot store in text) or a lone surrogate (which no UTF-8 can
+        encode, so Markdown, the search index and the database all fail on it) is refused here,
+        naming the field, before any service has written anything."""
+        values = list(request.args.items(multi=True)) if request.query_string else []
+        if request.method in ("POST", "PUT", "PATCH"):
+            values += request.form.items(multi=True)
+        if request.is_json:
+            values += list(_strings(request.get_json(silent=True)))
+        for name, value in values:
+            if isinstance(value, str) and _UNSTORABLE.search(value):
+                message = "This text holds a character we cannot store (a NUL or an unpaired surrogate)."
+                field = "body" if _UNSTORABLE.search(str(name)) else str(name)
+                raise ValidationFailed(message, {field: message})
+
     @app.before_request
     def _viewer():
         if request.endpoint == "static":
             return
         g.viewer = viewer_for(current_user) if current_user.is_authenticated else ANONYMOUS
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _strings(value, name=""):
+    """(field, string) for every string in a JSON document, keys included."""
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, name or "body")
+            yield from _strings(item, key if isinstance(key, str) else name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, name)
 
 
 def _templates(app):

@@ -20,6 +20,8 @@ def celery_init_app(app):
         # Unacknowledged crisis alerts: escalated after 30 min and repeated (see moderation/alerts.py).
         "escalate-crisis-alerts": {"task": "periodic.escalate_crisis_alerts", "schedule": 60.0,
                                    "options": {"expires": 60}},
+        # Sent e-mail bodies after 7 days, session IPs and user agents after 30 (PRIVACY.md).
+        "apply-retention": {"task": "periodic.apply_retention", "schedule": 3600.0, "options": {"expires": 3600}},
     }
     celery.set_default()
     app.extensions["celery"] = celery

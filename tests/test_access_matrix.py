@@ -40,7 +40,8 @@ PUBLIC = {
     "thread_page_2":   ALL_200,
     "history":         ALL_200,
     "edit_form":       (L,     403,   403,   403,   403,   403,   200),
-    "profile":         ALL_200,
+    # Member pages are for signed-in members unless made public (issue 12): visitors log in.
+    "profile":         (L,     200,   200,   200,   200,   200,   200),
     "bookmarks":       (L,     200,   200,   200,   200,   200,   200),
     "search":          ALL_200,
     "admin_list":      (L,     403,   403,   403,   200,   403,   403),
@@ -68,7 +69,8 @@ MEMBERS_ONLY = {
     "thread_page_2":   (404,   200,   404,   200,   200,   404,   200),
     "history":         (404,   200,   404,   200,   200,   404,   200),
     "edit_form":       (L,     403,   404,   403,   403,   404,   200),
-    "profile":         ALL_200,
+    # Member pages are for signed-in members unless made public (issue 12): visitors log in.
+    "profile":         (L,     200,   200,   200,   200,   200,   200),
     "bookmarks":       (L,     200,   200,   200,   200,   200,   200),
     "search":          ALL_200,
     "admin_list":      (L,     403,   403,   403,   200,   403,   403),

@@ -49,6 +49,13 @@ def requeue_stale_pending():
     return sweep()
 
 
+@shared_task(name="periodic.apply_retention")
+def apply_retention():
+    from community.retention import apply_retention as thin_out
+
+    return thin_out()
+
+
 @worker_init.connect
 def _warm_filters(**_):
     # The filters' lexicons take about a second to load: pay it when the worker starts (prefork

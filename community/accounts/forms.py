@@ -69,6 +69,8 @@ class ProfileBasicsForm(FlaskForm):
     bio = TextAreaField("A few words about you (optional)", validators=[Optional(), Length(max=500)],
                         description="Shown on your profile to signed-in members.")
     hide_memberships = BooleanField("Hide which communities I belong to from my profile", default=True)
+    profile_public = BooleanField("Let people who are not signed in see my profile page", default=False,
+                                  description="Your username, bio and the date you joined. Off by default.")
 
 
 class NotificationPrefsForm(FlaskForm):

@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[Optional[int]] = mapped_column()
     # Private unless the member chooses otherwise, whatever the sign-up path (DESIGN.md "Memberships").
     hide_memberships: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Member pages are for signed-in members; a visitor sees one only when its member says so.
+    profile_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Set by migration 0010 for members it switched to hidden: they are told once, then it is cleared.
     memberships_notice: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     bio: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -576,7 +576,7 @@ def remaining_recovery_codes(user_id):
 
 def update_preferences(user_id, **values):
     user = db.session.get(User, user_id)
-    allowed = {"bio", "hide_memberships", "notify_replies_email", "time_zone"}
+    allowed = {"bio", "hide_memberships", "notify_replies_email", "profile_public", "time_zone"}
     if "time_zone" in values and not is_time_zone(values["time_zone"]):
         raise ValidationFailed("Choose a time zone from the list.",
                                {"time_zone": "Choose a time zone from the list, for example Europe/London."})

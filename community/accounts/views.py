@@ -237,7 +237,7 @@ def preferences():
     zone = TimeZoneForm()
     if form.validate_on_submit():
         values = {"bio": (form.bio.data or "").strip(), "hide_memberships": form.hide_memberships.data,
-                  "notify_replies_email": notify.notify_replies_email.data}
+                  "profile_public": form.profile_public.data, "notify_replies_email": notify.notify_replies_email.data}
         if "time_zone" in request.form:
             values["time_zone"] = zone.time_zone.data
         try:

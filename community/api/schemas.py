@@ -171,10 +171,14 @@ class SearchPage(Schema):
 class NewThread(Schema):
     title = fields.String(required=True)
     body = fields.String(required=True)
+    identifiers = fields.String(validate=validate.OneOf(["remove"]), metadata={
+        "description": 'Send "remove" to post with the personal identifiers found taken out; '
+                       "without it a body that holds some gets 422 naming them."})
 
 
 class NewPost(Schema):
     body = fields.String(required=True)
+    identifiers = NewThread._declared_fields["identifiers"]
 
 
 class Membership(Schema):

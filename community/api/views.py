@@ -47,6 +47,9 @@ def _authenticate():
         raise Unauthorized("Missing, expired or revoked token.", code="invalid_token")
     g.api_token = token
     g.viewer = viewer_for(db.session.get(User, token.user_id))
+    if request.method in ("GET", "HEAD") and "read" not in token.scope_set:
+        # A write-only token (a posting bot, say) must not read what its owner may read.
+        _require_scope("read")
 
 
 @bp.before_request
@@ -115,9 +118,10 @@ def post_json(post, community_id, moderator_ids=()):
     viewer = g.viewer
     # Labels can be health information (a crisis label): author and moderators only.
     sees_labels = post.author_id == viewer.user_id or viewer.is_moderator(community_id)
+    body, body_html = post.shown(sees_labels)
     return {
         "id": post.id, "thread_id": post.thread_id, "number": post.number,
-        "author": _author(post.author, moderator_ids), "body": post.body, "body_html": post.body_html,
+        "author": _author(post.author, moderator_ids), "body": body, "body_html": body_html,
         "created_at": post.created_at, "edited_at": post.edited_at, "state": post.state,
         "moderation": {"status": post.moderation_status, "labels": list(post.labels or []) if sees_labels else []},
         "notices": notices_for(post, viewer.user_id, viewer.is_moderator(community_id)),
@@ -292,7 +296,9 @@ class ThreadsView(MethodView):
     def post(self, data, slug):
         """Start a thread. Its first post is pending until moderation publishes it."""
         community = forums.get_community(g.viewer, slug)
-        thread, post = forums.create_thread(g.viewer.user_id, community.id, data["title"], data["body"])
+        forums.check_can_post(g.viewer.user_id, community.id)
+        body = forums.identifiers_checked(data["body"], community, data.get("identifiers") == "remove")
+        thread, post = forums.create_thread(g.viewer.user_id, community.id, data["title"], body)
         db.session.expire_all()
         thread = forums.get_thread(g.viewer, thread.id)
         return dict(thread_json(thread), posts=_posts_page(thread, None))
@@ -327,7 +333,9 @@ class PostsView(MethodView):
     def post(self, data, thread_id):
         """Reply. The post is pending until moderation publishes it."""
         thread = forums.get_thread(g.viewer, thread_id)
-        post = forums.reply(g.viewer.user_id, thread.id, data["body"])
+        forums.check_can_post(g.viewer.user_id, thread.community_id)
+        body = forums.identifiers_checked(data["body"], thread.community, data.get("identifiers") == "remove")
+        post = forums.reply(g.viewer.user_id, thread.id, body)
         db.session.expire_all()
         return post_json(forums.get_post(g.viewer, post.id), thread.community_id)
 
@@ -348,7 +356,9 @@ class PostView(MethodView):
     @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
     def patch(self, data, post_id):
         """Edit your own post; the earlier version is kept in its history."""
-        post = forums.edit_post(g.viewer, post_id, data["body"])
+        _, _, community = forums.check_can_edit(g.viewer, post_id)
+        body = forums.identifiers_checked(data["body"], community, data.get("identifiers") == "remove")
+        post = forums.edit_post(g.viewer, post_id, body)
         db.session.expire_all()
         post = forums.get_post(g.viewer, post.id)
         return post_json(post, _community_id(post))

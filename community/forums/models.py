@@ -148,6 +148,10 @@ class Post(db.Model):
     moderated_hash: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     # Notice kinds a moderator removed (with a logged reason); the pipeline does not put them back.
     suppressed_notices: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # While an edit of a published post waits to be judged, the version everyone else still sees
+    # (an edit can add a phone number); None when there is no such edit.
+    public_body: Mapped[Optional[str]] = mapped_column(sa.Text)
+    public_html: Mapped[Optional[str]] = mapped_column(sa.Text)
     # When the stale sweep last queued it again: at most once per REQUEUE_EVERY (maintenance.py).
     requeued_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     # Bumped by every UPDATE (see _bump_version): rendered posts are cached under (id, version).
@@ -159,6 +163,13 @@ class Post(db.Model):
     @property
     def page(self):
         return (self.number - 1) // POSTS_PER_PAGE + 1
+
+    def shown(self, own_view):
+        """(body, body_html) for a reader: the author and moderators (own_view) see the newest
+        text; others keep seeing the last judged version until the pipeline has judged an edit."""
+        if own_view or self.public_html is None:
+            return self.body, self.body_html
+        return self.public_body, self.public_html
 
 
 @sa.event.listens_for(Thread, "before_update")

@@ -10,10 +10,11 @@ from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from .. import dispatch
 from ..accounts.models import User
-from ..errors import Forbidden, NotFound, ValidationFailed
+from ..errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
 from ..markdown import render
 from ..models_base import MAX_ID, utcnow
+from ..moderation import filters as moderation_filters
 from ..moderation import pipeline
 from ..moderation import log as staff_log
 from ..moderation import rules as watch_rules
@@ -304,8 +305,16 @@ def get_thread(viewer, thread_id):
     return thread
 
 
-def merged_into(thread_id):
-    return db.session.scalar(sa.select(Thread.merged_into_id).where(Thread.id == thread_id))
+def merged_into(viewer, thread_id):
+    """Where a merged duplicate's old links lead, if the viewer may read that thread: otherwise
+    None, so that a members-only thread's id answers 404 like an unknown one."""
+    target = db.session.scalar(sa.select(Thread.merged_into_id).where(Thread.id == thread_id))
+    if target is None:
+        return None
+    try:
+        return get_thread(viewer, target).id
+    except NotFound:
+        return None
 
 
 @lru_cache(maxsize=2048)
@@ -549,10 +558,35 @@ def quote_text(viewer, post_id):
     return f"{quoted}\n> — @{post.author.username}\n\n"
 
 
-def edit_post(viewer, post_id, body):
-    post, thread, _ = post_row(viewer, post_id)
+def check_can_edit(viewer, post_id):
+    """(post, thread, community) if the viewer may edit this post: their own, and no silence or
+    suspension on them here (a sanction stops edits as it stops new posts)."""
+    post, thread, community = post_row(viewer, post_id)
     if post.author_id != viewer.user_id:
         raise Forbidden("You can only edit your own posts.")
+    refusal = sanction_refusal(db.session.get(User, viewer.user_id), community.id)
+    if refusal:
+        raise Forbidden(refusal)
+    return post, thread, community
+
+
+def identifiers_checked(text, community, remove=False):
+    """The composer's identifier check for clients without the page's warning (the API): the
+    text, with identifiers taken out when `remove`; otherwise a 422 naming what was found."""
+    if _body_problem(text):
+        return text   # the service refuses it with its own message, without judging it first
+    spans = pipeline.phi_spans(pipeline.precheck(text, community))
+    if not spans:
+        return text
+    if remove:
+        return moderation_filters.redact(text, spans)
+    message = (f"Your post seems to include {pipeline.describe(spans)}. Change the text, or send "
+               '"identifiers": "remove" to have them taken out.')
+    raise ValidationFailed(message, {"body": message})
+
+
+def edit_post(viewer, post_id, body):
+    post, thread, _ = check_can_edit(viewer, post_id)
     lifecycle.lock(post.id)
     if post.state in ("deleted", "rejected"):
         raise Forbidden("This post can no longer be edited.")
@@ -564,6 +598,9 @@ def edit_post(viewer, post_id, body):
         return post
     _refuse_blocked(thread.community_id, body)
     db.session.add(PostRevision(post_id=post.id, body=post.body, body_html=post.body_html, created_at=post.edited_at or post.created_at))
+    if post.state == "published" and post.public_html is None and post.moderation_status == "done":
+        # Others keep the judged version until the new text is judged (the pipeline clears it).
+        post.public_body, post.public_html = post.body, post.body_html
     post.body = body
     post.body_html = render(body)
     post.edited_at = utcnow()
@@ -712,7 +749,12 @@ def is_ignoring(viewer, user_id):
 
 
 def user_profile(viewer, user_id):
+    """A member's page: for signed-in members, and for visitors only if its member made it public.
+    A visitor gets the same Unauthorized for a private page as for an id nobody has, so the ids
+    cannot be walked to list the members."""
     user = db.session.get(User, user_id)
+    if not viewer.signed_in and (user is None or not user.profile_public):
+        raise Unauthorized("Member pages are for signed-in members. Log in to see this one.")
     if user is None:
         raise NotFound("No such member.")
     return user

@@ -1,10 +1,10 @@
-from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from flask_wtf.csrf import generate_csrf
 
 from ..accounts.forms import EmptyForm
-from ..errors import Forbidden, NotFound, ValidationFailed
+from ..errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from ..extensions import limiter
 from ..views_util import apply_errors
 from . import fragments, services
@@ -102,7 +102,7 @@ def thread(thread_id):
         thread = services.get_thread(g.viewer, thread_id)
     except NotFound:
         # A duplicate merged into another thread: its old links lead there.
-        merged_into = services.merged_into(thread_id)
+        merged_into = services.merged_into(g.viewer, thread_id)
         if merged_into is None:
             raise
         return redirect(url_for("forums.thread", thread_id=merged_into), 301)
@@ -213,14 +213,12 @@ def reply(thread_id):
 @login_required
 @limiter.limit(POST_LIMIT, methods=["POST"])
 def edit(post_id):
-    post = services.get_post(g.viewer, post_id)
-    if post.author_id != current_user.id:
-        raise Forbidden("You can only edit your own posts.")
+    post, _, community = services.check_can_edit(g.viewer, post_id)
     if post.state in ("deleted", "rejected"):
         # Same rule as services.edit_post: no empty editor for a post that can no longer be edited.
         raise Forbidden("This post can no longer be edited.")
     form = EditForm(body=post.body) if request.method == "GET" else EditForm()
-    if form.validate_on_submit() and _identifiers_removed(form, services.community_of(post)):
+    if form.validate_on_submit() and _identifiers_removed(form, community):
         try:
             post = services.edit_post(g.viewer, post_id, form.body.data)
         except ValidationFailed as exc:
@@ -290,7 +288,10 @@ def bookmarks():
 
 @bp.route("/u/<int:user_id>")
 def profile(user_id):
-    user = services.user_profile(g.viewer, user_id)
+    try:
+        user = services.user_profile(g.viewer, user_id)
+    except Unauthorized:
+        return current_app.login_manager.unauthorized()
     return render_template(
         "forums/profile.html", user=user, communities=services.shared_communities(g.viewer, user),
         ignoring=services.is_ignoring(g.viewer, user.id), form=EmptyForm(),

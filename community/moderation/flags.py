@@ -10,7 +10,7 @@ from ..accounts.models import User
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..extensions import db
 from ..forums import lifecycle
-from ..forums.services import post_row
+from ..forums.services import post_row, sanction_refusal
 from ..models_base import utcnow
 from . import alerts, log, pipeline
 from .models import FLAG_REASONS, PRIORITY, Flag, ReviewItem, Sanction
@@ -68,6 +68,11 @@ def flag_post(viewer, post_id, reason, message=""):
     if post.author_id == viewer.user_id:
         raise Forbidden("You cannot flag your own post; edit or delete it instead.")
     flagger = db.session.get(User, viewer.user_id)
+    refusal = sanction_refusal(flagger, community.id)
+    if refusal:
+        # A silence stops flags too: they would be a way round it (reports as harassment).
+        raise Forbidden(refusal.replace("cannot post", "cannot post or flag posts")
+                        + " If someone is in danger now, call your local emergency number.")
     if db.session.scalar(sa.select(Flag.id).where(Flag.post_id == post.id, Flag.user_id == flagger.id)):
         raise Conflict("You have already flagged this post; the moderators will look at it.")
     level = trust(flagger)

@@ -7,7 +7,7 @@ from ..accounts.models import User
 from ..errors import Forbidden
 from ..extensions import db
 from ..forums.models import Community
-from .models import StaffAction
+from .models import Appeal, StaffAction
 
 LOG_PAGE = 100
 # Offered by the log page's action filter (which still takes any exact name).
@@ -39,6 +39,10 @@ def entries(viewer, community_id=None, action=None, before=None, limit=LOG_PAGE)
             .outerjoin(actor, actor.id == StaffAction.actor_id)
             .outerjoin(Community, Community.id == StaffAction.community_id)
             .order_by(StaffAction.id.desc()).limit(limit))
+    # An appeal is decided by someone other than the one who acted, and unseen by them: its
+    # entries (the appeal, the decider's reason) are left out of their log.
+    stmt = stmt.outerjoin(Appeal, sa.and_(StaffAction.target_type == "appeal", Appeal.id == StaffAction.target_id)) \
+        .where(sa.or_(Appeal.acted_by.is_(None), Appeal.acted_by != viewer.user_id))
     if not viewer.is_admin:
         stmt = stmt.where(StaffAction.community_id.in_(viewer.moderates))
     if community_id:

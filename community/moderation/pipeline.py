@@ -262,6 +262,7 @@ def moderate_post(post_id):
     post.notices = notices
     post.moderation_status = "done"
     post.moderated_hash = text_hash(post.body)
+    post.public_body = post.public_html = None
     if post.state == "pending":
         lifecycle.publish(post, thread, community)
     else:

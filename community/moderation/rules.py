@@ -178,12 +178,27 @@ def delete(viewer, rule_id):
     db.session.commit()
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): the
+# export writes such a cell with a leading apostrophe, which the import takes off again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _csv_text(value):
+    value = value or ""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
 def export_csv(viewer, community_id):
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
     writer.writeheader()
     for rule in list_rules(viewer, community_id):
-        writer.writerow({f: getattr(rule, f) for f in CSV_FIELDS})
+        writer.writerow({f: _csv_cell(getattr(rule, f)) for f in CSV_FIELDS})
     return out.getvalue()
 
 
@@ -194,6 +209,9 @@ def import_csv(viewer, community_id, text):
     _can_edit(viewer, community_id)
     if not (text or "").strip():
         raise ValidationFailed("Choose a CSV file to import.", {"file": "Choose a CSV file to import."})
+    if "\x00" in text:
+        raise ValidationFailed("The file holds a NUL character, so it is not a text CSV.",
+                               {"file": "This file holds a NUL character: export it again as CSV text."})
     reader = csv.DictReader(io.StringIO(text or ""))
     if not reader.fieldnames or not {"pattern", "action"} <= set(reader.fieldnames):
         raise ValidationFailed("The CSV needs a header row with at least pattern and action.",
@@ -201,7 +219,7 @@ def import_csv(viewer, community_id, text):
     rows = []
     for line, row in enumerate(reader, start=2):
         try:
-            rows.append(validate(row))
+            rows.append(validate({k: _csv_text(v) if isinstance(v, str) else v for k, v in row.items()}))
         except ValidationFailed as exc:
             problems = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
             raise ValidationFailed(f"Line {line}: {problems}", {"file": f"Line {line}: {problems}"}) from None

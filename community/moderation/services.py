@@ -208,6 +208,7 @@ def _edit_as_moderator(viewer, post, body):
     # A moderator's edit is the reviewed text: the pipeline does not judge it again.
     post.moderated_hash = pipeline.text_hash(body)
     post.moderation_status = "done"
+    post.public_body = post.public_html = None
     lifecycle.reindex(post, db.session.get(Thread, post.thread_id))
 
 

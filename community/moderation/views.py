@@ -6,6 +6,7 @@ from flask_login import login_required
 from ..accounts.forms import EmptyForm
 from ..errors import ServiceError, ValidationFailed
 from ..forums import services as forums
+from ..views_util import safe_path
 from . import appeals, flags, log, pipeline, rules, services, tools
 from .models import FLAG_REASONS, KIND_NAMES, RULE_ACTIONS, RULE_MATCH_TYPES
 
@@ -69,6 +70,8 @@ def act(item_id, action):
     if not _csrf_ok():
         return redirect(url_for(".item", item_id=item_id))
     body = request.form.get("body") if action == "approve" else None
+    # Read before deciding: nothing about the answer may fail once the decision is saved.
+    then = safe_path(request.form.get("next"), "/moderation") or url_for(".queue")
     row = services.get_item(g.viewer, item_id)
     kept = action == "approve" and row.ReviewItem.kind == "flagged" and row.Post.state == "published"
     try:
@@ -78,8 +81,7 @@ def act(item_id, action):
         # The moderator's edit comes back in the box, never the original in its place.
         return _item_page(services.get_item(g.viewer, item_id), exc.fields, edited=body)
     flash("Kept up; the flags are dismissed." if kept else DONE[action], "success")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/moderation")
-                    else url_for(".queue"))
+    return redirect(then)
 
 
 @bp.route("/posts/<int:post_id>/<action>", methods=["POST"])
