@@ -20,6 +20,9 @@ def celery_init_app(app):
         # Unacknowledged crisis alerts: escalated after 30 min and repeated (see moderation/alerts.py).
         "escalate-crisis-alerts": {"task": "periodic.escalate_crisis_alerts", "schedule": 60.0,
                                    "options": {"expires": 60}},
+        # Sign-in throttles of names quiet for a day (see accounts/services.py).
+        "purge-login-throttles": {"task": "periodic.purge_login_throttles", "schedule": 3600.0,
+                                  "options": {"expires": 3600}},
     }
     celery.set_default()
     app.extensions["celery"] = celery
