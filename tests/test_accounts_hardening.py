@@ -331,6 +331,21 @@ def test_the_worker_sends_the_reset_link_only_to_a_known_address(app, ctx, mailb
     client.post("/password/reset", data={"email": "Alex@Example.org"})
     assert [m["To"] for m in mailbox.messages] == ["alex@example.org"]
     assert "/password/reset/" in mailbox.last_body("alex@example.org")
+    assert count(models.MailRequest) == 0     # the worker forgets what was asked
+
+
+def test_requests_from_anyone_reach_the_inbox_once_a_minute_at_most(app, ctx, mailbox):
+    create_user("alex")
+    client = app.test_client()
+    for _ in range(3):
+        client.post("/login/link", data={"login": "alex"})
+        client.post("/password/reset", data={"email": "alex@example.org"})
+    assert sorted(m["Subject"] for m in mailbox.messages) == sorted(
+        [services.SUBJECTS["sign_in_link"], services.SUBJECTS["reset"]])
+    db.session.execute(sa.update(OutgoingMail).values(created_at=utcnow() - timedelta(minutes=2)))
+    db.session.commit()
+    client.post("/login/link", data={"login": "alex"})
+    assert len(mailbox.messages) == 3
 
 
 # ---------------------------------------------------------------- point 10

@@ -252,8 +252,7 @@ def request_password_reset(email):
 def _reset_mail(user):
     token = _make_token("reset-password", user, user.password_hash)
     queue_mail(
-        user.email,
-        "Reset your Patient Commons password",
+        user.email, SUBJECTS["reset"],
         f"Hello {user.username},\n\nSomeone asked to reset your password. If it was you, choose a new one here:\n"
         f"{_external('accounts.reset_password', token=token)}\n\nThe link works for one hour and once only. "
         "If it was not you, you can ignore this email.\n",
@@ -421,7 +420,7 @@ def request_sign_in_link(login):
 def _sign_in_link_mail(user):
     token = _make_token("sign-in-link", user, _link_secret(user))
     queue_mail(
-        user.email, "Your Patient Commons sign-in link",
+        user.email, SUBJECTS["sign_in_link"],
         f"Hello {user.username},\n\nSomeone asked for a link to sign in to your account without the password. "
         f"If it was you, open it and press \"Sign in\":\n{_external('accounts.sign_in_link', token=token)}\n\n"
         "It works for 15 minutes and once only. Two-factor authentication, if you use it, still asks for "
@@ -832,6 +831,13 @@ def queue_mail(to, subject, body):
     return mail
 
 
+SUBJECTS = {"reset": "Reset your Patient Commons password", "sign_in_link": "Your Patient Commons sign-in link",
+            "failed_logins": "Failed sign-ins to your Patient Commons account"}
+# Anyone may ask for these for any account: one of each kind a minute at most reaches the inbox
+# (the links already sent still work).
+MAIL_REQUEST_GAP = timedelta(minutes=1)
+
+
 def _request_mail(kind, login):
     """A MailRequest for the worker, whether or not `login` names an account (only its id travels)."""
     row = MailRequest(kind=kind, login=login)
@@ -842,7 +848,7 @@ def _request_mail(kind, login):
 
 def _failed_logins_mail(user):
     queue_mail(
-        user.email, "Failed sign-ins to your Patient Commons account",
+        user.email, SUBJECTS["failed_logins"],
         f"Hello {user.username},\n\nOn {local_time(user, utcnow())}, someone tried to sign in to your account "
         f"{THROTTLE_AFTER} times with a wrong password. Each further try now waits a little longer; your account "
         "stays open to you.\n\nIf it was you and the password escapes you, ask for a sign-in link or a new "
@@ -864,7 +870,9 @@ def answer_mail_request(request_id):
     # A reset goes by address only, as the form asks for one; the others take a username too.
     user = (db.session.scalar(sa.select(User).where(User.email == row.login.lower())) if row.kind == "reset"
             else _user_by_login(row.login))
-    if user is not None:
+    if user is not None and not db.session.scalar(sa.select(OutgoingMail.id).where(
+            OutgoingMail.to == user.email, OutgoingMail.subject == SUBJECTS[row.kind],
+            OutgoingMail.created_at > utcnow() - MAIL_REQUEST_GAP).limit(1)):
         _MAILS[row.kind](user)
     db.session.delete(row)
     db.session.commit()

@@ -186,7 +186,7 @@ def create_user(data):
 @bp.route("/tokens", methods=["POST"])
 @bp.arguments(s.NewToken)
 @bp.response(201, s.Token)
-@errors(401, 422)
+@errors(401, 422, 429)
 @limiter.limit("10/minute;100/hour")
 def create_token(data):
     """Exchange a username (or email) and password, plus the TOTP code when 2FA is on, for a token."""
