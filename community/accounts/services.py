@@ -359,7 +359,7 @@ def _claim_attempt(login, now):
     db.session.commit()
     if not claimed:
         wait = max(1, math.ceil((retry_at - now).total_seconds()))
-        raise TooManyAttempts(THROTTLED.format(wait), code="too_many_attempts")
+        raise TooManyAttempts(THROTTLED.format(wait))
     return failures + 1
 
 
