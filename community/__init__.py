@@ -124,6 +124,7 @@ def _load_user(app):
             return None
         row, user = found
         g.session_id = row.id
+        g.session_two_factor = row.two_factor
         return user
 
     from .errors import ValidationFailed
@@ -148,7 +149,8 @@ def _load_user(app):
     def _viewer():
         if request.endpoint == "static":
             return
-        g.viewer = viewer_for(current_user) if current_user.is_authenticated else ANONYMOUS
+        g.viewer = viewer_for(current_user, two_factor=g.get("session_two_factor", False)) \
+            if current_user.is_authenticated else ANONYMOUS
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

@@ -22,6 +22,9 @@ def celery_init_app(app):
                                    "options": {"expires": 60}},
         # Sent e-mail bodies after 7 days, session IPs and user agents after 30 (PRIVACY.md).
         "apply-retention": {"task": "periodic.apply_retention", "schedule": 3600.0, "options": {"expires": 3600}},
+        # Sign-in throttles of names quiet for a day (see accounts/services.py).
+        "purge-login-throttles": {"task": "periodic.purge_login_throttles", "schedule": 3600.0,
+                                  "options": {"expires": 3600}},
     }
     celery.set_default()
     app.extensions["celery"] = celery

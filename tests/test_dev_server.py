@@ -103,7 +103,7 @@ def test_make_run_logs_no_query_strings_and_mails_links_to_its_own_port(tmp_path
     try:
         server.wait_until_up()
         assert server.get(f"/search?q={SECRET_TERMS}") == 200
-        assert server.post_json("/api/v1/users", SIGNUP) == 201
+        assert server.post_json("/api/v1/users", SIGNUP) == 202
         _wait_for(lambda: mailbox.to("porter@example.org"), "the verification e-mail")
         _wait_for(lambda: '"GET /search HTTP/1.1" 200' in server.output, "the access log line")
     finally:

@@ -28,6 +28,20 @@ def send_mail(mail_id):
     deliver_mail(mail_id)
 
 
+@shared_task(name="notifications.account_mail", **RETRY)
+def account_mail(request_id):
+    from community.accounts.services import answer_mail_request
+
+    answer_mail_request(request_id)
+
+
+@shared_task(name="periodic.purge_login_throttles")
+def purge_login_throttles():
+    from community.accounts.services import purge_login_throttles as purge
+
+    return purge()
+
+
 @shared_task(name="periodic.relay_outbox")
 def relay_outbox():
     from community.dispatch import relay

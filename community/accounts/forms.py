@@ -34,6 +34,10 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
 
 
+class SignInLinkForm(FlaskForm):
+    login = StringField("Username or email", validators=[DataRequired(), Length(max=254)])
+
+
 class TwoFactorForm(FlaskForm):
     code = StringField("Code from your app, or a recovery code", validators=[DataRequired(), Length(max=20)])
 

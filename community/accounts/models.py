@@ -39,8 +39,9 @@ class User(UserMixin, db.Model):
     notify_replies_email: Mapped[bool] = mapped_column(default=True)
     onboarded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     approved_posts: Mapped[int] = mapped_column(default=0)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    # Wrong second-factor codes in a row, and when the next may be tried (accounts.services.second_factor_problem).
+    totp_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    totp_retry_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     # Set by the pipeline for a new account whose first post was certain spam; an admin lifts it.
     silenced_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     # Bumped when the member joins or leaves a community or becomes or stops being a moderator:
@@ -101,6 +102,8 @@ class UserSession(db.Model):
     # "Firefox on Windows": named once, when the session starts (accounts.devices).
     device: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     ip: Mapped[str] = mapped_column(sa.String(45), default="")
+    # Whether this sign-in passed the second factor: staff powers need it, not only 2FA on the account.
+    two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     @property
     def device_name(self):
@@ -135,7 +138,34 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    # Made with a TOTP code: staff powers need it, as they do for sessions.
+    two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     @property
     def scope_set(self):
         return set(self.scopes.split())
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins in a row for one login name (username or e-mail, as typed), keyed by a keyed
+    hash of it: names with and without an account are slowed alike, so the wait tells nothing."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    # No attempt under this name is checked before this moment.
+    retry_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class MailRequest(db.Model):
+    """An e-mail asked for by someone who may have no account (a reset link, a sign-in link, the
+    notice of failed sign-ins). The request writes this row whether or not the account exists, and
+    the worker looks the account up: both answers take the same work and time."""
+
+    __tablename__ = "mail_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    login: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,6 +1,8 @@
 """Account use cases. No request or current_user here: callers pass what is needed."""
 import hashlib
+import hmac
 import logging
+import math
 import re
 import secrets
 import smtplib
@@ -21,18 +23,25 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from .. import dispatch
-from ..errors import Forbidden, Unauthorized, ValidationFailed
+from ..errors import TooManyAttempts, Unauthorized, ValidationFailed
 from ..extensions import db
 from ..models_base import utcnow
-from .models import ApiToken, OutgoingMail, RecoveryCode, User, UserSession
+from .models import ApiToken, LoginThrottle, MailRequest, OutgoingMail, RecoveryCode, User, UserSession
 
 log = logging.getLogger(__name__)
 
 MIN_AGE = 16
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 RESERVED_USERNAMES = {"admin", "administrator", "moderator", "support", "staff", "system", "root"}
-MAX_FAILED_LOGINS = 10
-LOCKOUT = timedelta(minutes=15)
+# Failed sign-ins under one name before each attempt waits: 2 s, then doubling up to 30 s.
+THROTTLE_AFTER = 5
+MAX_DELAY = 30
+THROTTLED = "Too many attempts for this account; wait {} seconds or ask for a sign-in link by e-mail."
+# Wrong second-factor codes before a wait of 5 minutes, doubling with each run up to an hour.
+TOTP_TRIES = 5
+TOTP_WAIT = timedelta(minutes=5)
+TOTP_WAIT_MAX = timedelta(hours=1)
+TOTP_WAITING = "Too many wrong codes. Wait {} minutes, then try again."
 _COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 
 
@@ -85,8 +94,9 @@ def _email_taken(email, exclude_id=None):
     return db.session.scalar(stmt) is not None
 
 
-def _account_fields(username, email, password):
-    """Field problems shared by sign-up and create-admin, and the normalised email."""
+def _account_fields(username, email, password, email_taken_is_error=True):
+    """Field problems shared by sign-up and create-admin, and the normalised email. Sign-up passes
+    email_taken_is_error=False: whether an address has an account is itself health information."""
     fields = {}
     if not USERNAME_RE.match(username):
         fields["username"] = "3 to 32 letters, digits, dots, dashes or underscores."
@@ -94,7 +104,7 @@ def _account_fields(username, email, password):
         fields["username"] = "That username is taken."
     try:
         email = normalise_email(email or "")
-        if _email_taken(email):
+        if email_taken_is_error and _email_taken(email):
             fields["email"] = "An account already uses this email. Try logging in or resetting your password."
     except ValidationFailed as exc:
         fields.update(exc.fields)
@@ -108,11 +118,15 @@ def register(username, email, password, birth_year, accept_guidelines, health_co
     """Create an unverified member and send the verification email. time_zone is the browser's
     guess (sign-up form) or the API caller's: an unknown one falls back to UTC, unasked.
 
+    An address that already has an account gets an e-mail saying so instead, and None is returned:
+    the caller answers the same either way, and the work done is about the same (a password hash,
+    one queued e-mail).
+
     Raises ValidationFailed with a message per field; nothing is written then.
     """
     now = now or utcnow()
     username = (username or "").strip()
-    fields, email = _account_fields(username, email, password)
+    fields, email = _account_fields(username, email, password, email_taken_is_error=False)
     if not isinstance(birth_year, int) or not 1900 <= birth_year <= now.year:
         fields["birth_year"] = "Enter the year you were born, for example 1980."
     elif now.year - birth_year < MIN_AGE:
@@ -124,8 +138,14 @@ def register(username, email, password, birth_year, accept_guidelines, health_co
     if fields:
         raise ValidationFailed("Please correct the highlighted fields.", fields)
 
+    password_hash = hash_password(password)
+    if _email_taken(email):
+        _tell_of_sign_up_attempt(email)
+        db.session.commit()
+        log.info("sign-up with an address that has an account")
+        return None
     user = User(
-        username=username, email=email, password_hash=hash_password(password), birth_year=birth_year,
+        username=username, email=email, password_hash=password_hash, birth_year=birth_year,
         guidelines_accepted_at=now, health_consent_at=now, created_at=now,
         time_zone=time_zone if is_time_zone(time_zone) else "UTC",
     )
@@ -135,6 +155,18 @@ def register(username, email, password, birth_year, accept_guidelines, health_co
     db.session.commit()
     log.info("account created user=%s", user.id)
     return user
+
+
+def _tell_of_sign_up_attempt(email):
+    # To the address, not "Hello <username>": it may be another account's unconfirmed new address.
+    queue_mail(
+        email, "Someone tried to sign up with your e-mail address",
+        "Hello,\n\nSomeone just tried to create a Patient Commons account with this e-mail address, which "
+        "already has an account. Nothing was changed.\n\n"
+        f"If it was you, log in here:\n{_external('accounts.login')}\n\nor, if you forgot your password, "
+        f"choose a new one here:\n{_external('accounts.reset_request')}\n\n"
+        "If it was not you, you can ignore this e-mail.\n",
+    )
 
 
 # ---------------------------------------------------------------- tokens in emails
@@ -207,23 +239,24 @@ def verify_email(token):
 
 
 def request_password_reset(email):
-    """Send a reset link if the address has an account. Says nothing either way."""
+    """Have the worker send a reset link if the address has an account. Says nothing either way,
+    and does the same work either way (see MailRequest)."""
     try:
         email = normalise_email(email or "")
     except ValidationFailed:
         return
-    user = db.session.scalar(sa.select(User).where(User.email == email))
-    if user is None:
-        return
+    _request_mail("reset", email)
+    db.session.commit()
+
+
+def _reset_mail(user):
     token = _make_token("reset-password", user, user.password_hash)
     queue_mail(
-        user.email,
-        "Reset your Patient Commons password",
+        user.email, SUBJECTS["reset"],
         f"Hello {user.username},\n\nSomeone asked to reset your password. If it was you, choose a new one here:\n"
         f"{_external('accounts.reset_password', token=token)}\n\nThe link works for one hour and once only. "
         "If it was not you, you can ignore this email.\n",
     )
-    db.session.commit()
 
 
 def reset_password(token, new_password):
@@ -232,10 +265,9 @@ def reset_password(token, new_password):
     if problem:
         raise ValidationFailed(problem, {"password": problem})
     user.password_hash = hash_password(new_password)
-    user.failed_logins = 0
-    user.locked_until = None
-    # Following the emailed link proves the address.
+    # Following the emailed link proves the address, and ends any wait on signing in.
     user.email_verified_at = user.email_verified_at or utcnow()
+    _clear_throttles(user)
     _revoke_sessions(user.id)
     db.session.commit()
     return user
@@ -284,54 +316,160 @@ def check_password(user, password):
     return True
 
 
-def authenticate(login, password, now=None):
-    """Return (user, problem). problem is None, "invalid" or "locked"."""
-    now = now or utcnow()
-    login = (login or "").strip()
-    user = db.session.scalar(
-        sa.select(User).where(
-            (sa.func.lower(User.username) == login.lower()) | (User.email == login.lower())
-        )
+def _login_key(login):
+    # Keyed, so the table does not hold a plain digest of every address tried (easily reversed).
+    name = (login or "").strip().lower()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), name.encode(), hashlib.sha256).hexdigest()
+
+
+def _user_by_login(login):
+    login = (login or "").strip().lower()
+    return db.session.scalar(
+        sa.select(User).where((sa.func.lower(User.username) == login) | (User.email == login))
     )
-    if user is None:
-        # Same work as a real check, so timing does not reveal which usernames exist.
-        check_password(User(password_hash=_dummy_hash()), password or "")
-        return None, "invalid"
-    if user.locked_until and user.locked_until > now:
-        return user, "locked"
-    if not check_password(user, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-            db.session.commit()
-            return user, "locked"
-        db.session.commit()
-        return user, "invalid"
-    user.failed_logins = 0
-    user.locked_until = None
+
+
+def login_delay(failures):
+    """Seconds before the next attempt after this many failures in a row."""
+    return 0 if failures < THROTTLE_AFTER else min(MAX_DELAY, 2 ** (failures - THROTTLE_AFTER + 1))
+
+
+def _insert_ignore(model, **values):
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).values(**values).on_conflict_do_nothing()
+
+
+def _claim_attempt(login, now):
+    """Count this attempt as a failure before the password is checked (a success clears it), so
+    parallel attempts cannot slip in before the wait is written. Returns the failure count; raises
+    TooManyAttempts while the name waits. Committed at once: others must see it."""
+    key = _login_key(login)
+    db.session.execute(_insert_ignore(LoginThrottle, key=key, failures=0, retry_at=now))
+    failures, retry_at = db.session.execute(
+        sa.select(LoginThrottle.failures, LoginThrottle.retry_at).where(LoginThrottle.key == key)).one()
+    claimed = retry_at <= now and db.session.execute(
+        sa.update(LoginThrottle)
+        .where(LoginThrottle.key == key, LoginThrottle.failures == failures, LoginThrottle.retry_at <= now)
+        .values(failures=failures + 1, retry_at=now + timedelta(seconds=login_delay(failures + 1)))
+    ).rowcount == 1
     db.session.commit()
-    return user, None
+    if not claimed:
+        wait = max(1, math.ceil((retry_at - now).total_seconds()))
+        raise TooManyAttempts(THROTTLED.format(wait))
+    return failures + 1
+
+
+def _clear_throttles(user):
+    keys = {_login_key(user.username), _login_key(user.email)}
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+
+
+def authenticate(login, password, now=None):
+    """Return (user, problem): problem is None or "invalid". Raises TooManyAttempts while this
+    login name waits after failures.
+
+    Names without an account go through the same steps (the throttle row, a password hash to
+    check, the notice request), so neither the answer nor its time says whether one exists.
+    """
+    now = now or utcnow()
+    failures = _claim_attempt(login, now)
+    user = _user_by_login(login)
+    good = check_password(user or User(password_hash=_dummy_hash()), password or "")
+    if user is not None and good:
+        db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key == _login_key(login)))
+        db.session.commit()
+        return user, None
+    if failures == THROTTLE_AFTER:
+        _request_mail("failed_logins", login)
+    db.session.commit()
+    return user, "invalid"
 
 
 _DUMMY = {}
 
 
 def _dummy_hash():
-    if "h" not in _DUMMY:
-        _DUMMY["h"] = hash_password(secrets.token_hex(16))
-    return _DUMMY["h"]
+    # Per hasher settings: a dummy made with other parameters would take another time to check.
+    params = tuple(sorted(current_app.config.get("ARGON2_PARAMS", {}).items()))
+    if params not in _DUMMY:
+        _DUMMY[params] = hash_password(secrets.token_hex(16))
+    return _DUMMY[params]
+
+
+# ---------------------------------------------------------------- sign-in links and the second step
+
+SIGN_IN_LINK_AGE = 15 * 60
+PENDING_LOGIN_AGE = 10 * 60
+
+
+def _link_secret(user):
+    # Spent by the next sign-in (last_login_at moves) or a new password.
+    return f"{user.password_hash}|{user.last_login_at.isoformat() if user.last_login_at else ''}"
+
+
+def request_sign_in_link(login):
+    """Have the worker e-mail a one-time sign-in link if the name has an account; the same work either way."""
+    _request_mail("sign_in_link", (login or "").strip()[:254])
+    db.session.commit()
+
+
+def _sign_in_link_mail(user):
+    token = _make_token("sign-in-link", user, _link_secret(user))
+    queue_mail(
+        user.email, SUBJECTS["sign_in_link"],
+        f"Hello {user.username},\n\nSomeone asked for a link to sign in to your account without the password. "
+        f"If it was you, open it and press \"Sign in\":\n{_external('accounts.sign_in_link', token=token)}\n\n"
+        "It works for 15 minutes and once only. Two-factor authentication, if you use it, still asks for "
+        "your code. If it was not you, ignore this e-mail: nobody can use the link without your inbox.\n",
+    )
+
+
+def read_sign_in_link(token):
+    """The user a sign-in link is for; ValidationFailed when it has expired or been used."""
+    return _read_token("sign-in-link", token, SIGN_IN_LINK_AGE, _link_secret)
+
+
+def use_sign_in_link(token):
+    """Spend a sign-in link: the account's waits end. The caller then asks for the second factor
+    or starts the session (either moves last_login_at, which spends the link)."""
+    user = read_sign_in_link(token)
+    _clear_throttles(user)
+    if user.totp_enabled:
+        user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def pending_login(user):
+    """What the cookie holds between the password and the code: signed, ten minutes long, and void
+    once the password changes (a hash of the password's hash is in it)."""
+    return _make_token("pending-login", user, user.password_hash)
+
+
+def pending_login_user(token):
+    """The user whose login waits for the second factor, or None (expired, or the password changed)."""
+    if not token:
+        return None
+    try:
+        return _read_token("pending-login", token, PENDING_LOGIN_AGE, lambda u: u.password_hash)
+    except ValidationFailed:
+        return None
 
 
 # ---------------------------------------------------------------- server-side sessions
 
-def create_session(user_id, user_agent="", ip=""):
-    """A new signed-in session: (token for the cookie, row id, whether it is the member's first ever)."""
+def create_session(user_id, user_agent="", ip="", two_factor=False):
+    """A new signed-in session: (token for the cookie, row id, whether it is the member's first ever).
+    two_factor: the sign-in passed the second factor (staff powers need it)."""
     from .devices import device_label
 
     token = secrets.token_urlsafe(32)
     row = UserSession(user_id=user_id, token_hash=_sha256(token), user_agent=(user_agent or "")[:200], ip=ip or "",
-                      device=device_label(user_agent))
+                      device=device_label(user_agent), two_factor=two_factor)
     db.session.add(row)
     user = db.session.get(User, user_id)
     first = user.last_login_at is None
@@ -381,7 +519,8 @@ def revoke_session(user_id, session_id):
 
 
 def _revoke_sessions(user_id, keep=None):
-    """End sessions (all but `keep`) and API tokens: used after a password change or reset."""
+    """End sessions (all but `keep`) and API tokens: used after a password change or reset, and
+    when 2FA is turned on."""
     stmt = sa.delete(UserSession).where(UserSession.user_id == user_id)
     if keep:
         stmt = stmt.where(UserSession.id != keep)
@@ -408,8 +547,6 @@ def create_token(login, password, totp_code=None, scopes=("read", "write"), name
     if bad:
         raise ValidationFailed("Unknown scope.", {"scopes": f"Scopes are read and write, not {', '.join(bad)}."})
     user, problem = authenticate(login, password, now=now)
-    if problem == "locked":
-        raise Forbidden("Too many failed attempts. Wait 15 minutes, or reset your password.")
     if problem:
         raise Unauthorized("That username or password is not right.")
     if user.totp_enabled:
@@ -423,7 +560,7 @@ def create_token(login, password, totp_code=None, scopes=("read", "write"), name
     now = now or utcnow()
     raw = "pc_" + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, token_hash=_sha256(raw), name=(name or "")[:100], scopes=" ".join(scopes),
-                   created_at=now, expires_at=now + TOKEN_LIFETIME)
+                   created_at=now, expires_at=now + TOKEN_LIFETIME, two_factor=user.totp_enabled)
     db.session.add(row)
     db.session.commit()
     return raw, row
@@ -494,8 +631,12 @@ def _check_totp(user, code, now=None):
     return CODE_WRONG
 
 
-def confirm_totp(user_id, code):
-    """Turn 2FA on once a code from the app matches; returns fresh recovery codes."""
+def confirm_totp(user_id, code, keep_session_id=None):
+    """Turn 2FA on once a code from the app matches; returns fresh recovery codes.
+
+    Every other session and every API token ends: they were made by the password alone. The
+    session that turned it on (keep_session_id) has just passed a code, so it counts as 2FA'd.
+    """
     user = db.session.get(User, user_id)
     problem = _check_totp(user, code)
     if problem == CODE_REUSED:
@@ -505,6 +646,10 @@ def confirm_totp(user_id, code):
                                {"code": problem})
     user.totp_enabled_at = utcnow()
     codes = _new_recovery_codes(user)
+    _revoke_sessions(user.id, keep=keep_session_id)
+    if keep_session_id:
+        db.session.execute(sa.update(UserSession).where(UserSession.id == keep_session_id,
+                                                        UserSession.user_id == user.id).values(two_factor=True))
     db.session.commit()
     return codes
 
@@ -527,7 +672,10 @@ def disable_totp(user_id, password, code):
     user = db.session.get(User, user_id)
     if not check_password(user, password or ""):
         raise ValidationFailed("Check your password.", {"password": "That is not your current password."})
-    problem = second_factor_problem(user_id, code)
+    try:
+        problem = second_factor_problem(user_id, code)
+    except TooManyAttempts as exc:
+        raise ValidationFailed(exc.message, {"code": exc.message}) from None
     if problem:
         raise ValidationFailed(problem, {"code": problem})
     user.totp_secret = None
@@ -542,13 +690,41 @@ def verify_second_factor(user_id, code):
     return second_factor_problem(user_id, code) is None
 
 
-def second_factor_problem(user_id, code):
-    """None when a TOTP code or an unused recovery code is good (and now spent), else the message."""
+def _claim_code_attempt(user, now):
+    """Count this code as wrong before it is checked (a good one clears it), with a compare-and-set
+    so parallel guesses cannot pass the cap. Raises TooManyAttempts while the account waits."""
+    failures, retry_at = user.totp_failures, user.totp_retry_at
+    waiting = retry_at is not None and retry_at > now
+    values = {"totp_failures": failures + 1}
+    if (failures + 1) % TOTP_TRIES == 0:
+        values["totp_retry_at"] = now + min(TOTP_WAIT * 2 ** ((failures + 1) // TOTP_TRIES - 1), TOTP_WAIT_MAX)
+    claimed = not waiting and db.session.execute(
+        sa.update(User).where(User.id == user.id, User.totp_failures == failures).values(**values)
+    ).rowcount == 1
+    db.session.commit()
+    if not claimed:
+        minutes = max(1, math.ceil(((retry_at or now) - now).total_seconds() / 60))
+        raise TooManyAttempts(TOTP_WAITING.format(minutes), {"totp_code": TOTP_WAITING.format(minutes)})
+    if (failures + 1) == TOTP_TRIES:
+        # The password was right (this step comes after it): the owner should hear of it.
+        queue_mail(user.email, "Wrong two-factor codes on your Patient Commons account",
+                   f"Hello {user.username},\n\nOn {local_time(user, now)}, someone who knew your password entered "
+                   f"{TOTP_TRIES} wrong two-factor codes. If it was not you, change your password now:\n"
+                   f"{_external('accounts.settings')}\n")
+
+
+def second_factor_problem(user_id, code, now=None):
+    """None when a TOTP code or an unused recovery code is good (and now spent), else the message.
+    Raises TooManyAttempts after TOTP_TRIES wrong ones in a row, until the wait is over."""
     user = db.session.get(User, user_id)
     if user is None or not user.totp_enabled:
         return CODE_WRONG
-    problem = _check_totp(user, code)
+    now = now or utcnow()
+    _claim_code_attempt(user, now)
+    db.session.refresh(user)
+    problem = _check_totp(user, code, now)
     if problem is None:
+        user.totp_failures, user.totp_retry_at = 0, None
         db.session.commit()
         return None
     row = db.session.scalar(
@@ -559,8 +735,10 @@ def second_factor_problem(user_id, code):
         )
     )
     if row is None:
+        db.session.commit()
         return problem
     row.used_at = utcnow()
+    user.totp_failures, user.totp_retry_at = 0, None
     db.session.commit()
     return None
 
@@ -651,6 +829,62 @@ def queue_mail(to, subject, body):
     db.session.flush()
     dispatch.enqueue("notifications.send_mail", mail.id)
     return mail
+
+
+SUBJECTS = {"reset": "Reset your Patient Commons password", "sign_in_link": "Your Patient Commons sign-in link",
+            "failed_logins": "Failed sign-ins to your Patient Commons account"}
+# Anyone may ask for these for any account: one of each kind a minute at most reaches the inbox
+# (the links already sent still work).
+MAIL_REQUEST_GAP = timedelta(minutes=1)
+
+
+def _request_mail(kind, login):
+    """A MailRequest for the worker, whether or not `login` names an account (only its id travels)."""
+    row = MailRequest(kind=kind, login=login)
+    db.session.add(row)
+    db.session.flush()
+    dispatch.enqueue("notifications.account_mail", row.id)
+
+
+def _failed_logins_mail(user):
+    queue_mail(
+        user.email, SUBJECTS["failed_logins"],
+        f"Hello {user.username},\n\nOn {local_time(user, utcnow())}, someone tried to sign in to your account "
+        f"{THROTTLE_AFTER} times with a wrong password. Each further try now waits a little longer; your account "
+        "stays open to you.\n\nIf it was you and the password escapes you, ask for a sign-in link or a new "
+        f"password:\n{_external('accounts.sign_in_link_request')}\n{_external('accounts.reset_request')}\n\n"
+        "If it was not you, nobody got in. Two-factor authentication keeps a guessed password from being enough:\n"
+        f"{_external('accounts.two_factor')}\n",
+    )
+
+
+_MAILS = {"reset": _reset_mail, "sign_in_link": _sign_in_link_mail, "failed_logins": _failed_logins_mail}
+
+
+def answer_mail_request(request_id):
+    """Worker side of a MailRequest: e-mail the account if there is one, and forget the request.
+    A second run finds no row and does nothing."""
+    row = db.session.get(MailRequest, request_id)
+    if row is None:
+        return False
+    # A reset goes by address only, as the form asks for one; the others take a username too.
+    user = (db.session.scalar(sa.select(User).where(User.email == row.login.lower())) if row.kind == "reset"
+            else _user_by_login(row.login))
+    if user is not None and not db.session.scalar(sa.select(OutgoingMail.id).where(
+            OutgoingMail.to == user.email, OutgoingMail.subject == SUBJECTS[row.kind],
+            OutgoingMail.created_at > utcnow() - MAIL_REQUEST_GAP).limit(1)):
+        _MAILS[row.kind](user)
+    db.session.delete(row)
+    db.session.commit()
+    return user is not None
+
+
+def purge_login_throttles(now=None):
+    """Names quiet for a day start again from zero; also keeps the table from growing without end."""
+    done = db.session.execute(sa.delete(LoginThrottle).where(
+        LoginThrottle.retry_at < (now or utcnow()) - timedelta(days=1))).rowcount
+    db.session.commit()
+    return done
 
 
 def deliver_mail(mail_id):

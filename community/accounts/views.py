@@ -3,7 +3,7 @@ import segno
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import ValidationFailed
+from ..errors import TooManyAttempts, ValidationFailed
 from ..extensions import db, limiter
 from ..forums import services as forums
 from ..security import auth_event
@@ -12,7 +12,8 @@ from . import services
 from .models import User
 from .forms import (
     ChangeEmailForm, ChangePasswordForm, DisableTotpForm, EmptyForm, EnableTotpForm, LoginForm,
-    NotificationPrefsForm, ProfileBasicsForm, ResetForm, ResetRequestForm, SignupForm, TimeZoneForm, TwoFactorForm,
+    NotificationPrefsForm, ProfileBasicsForm, ResetForm, ResetRequestForm, SignInLinkForm, SignupForm, TimeZoneForm,
+    TwoFactorForm,
 )
 
 bp = Blueprint("accounts", __name__)
@@ -20,9 +21,9 @@ bp = Blueprint("accounts", __name__)
 LOGIN_LIMIT = "10/minute;100/hour"
 
 
-def _start_session(user):
+def _start_session(user, two_factor=False):
     token, session_id, first = services.create_session(
-        user.id, request.headers.get("User-Agent", ""), request.remote_addr or ""
+        user.id, request.headers.get("User-Agent", ""), request.remote_addr or "", two_factor=two_factor,
     )
     session.clear()
     session.permanent = True
@@ -53,10 +54,10 @@ def signup():
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            auth_event("signup", user.id)
-            _start_session(user)
-            flash("Welcome! We sent a link to your email: confirm it to start posting.", "success")
-            return redirect(url_for("accounts.onboarding"))
+            # The same answer whether the address was new or already had an account (which got
+            # an e-mail saying so): no session yet, the new account signs in after confirming.
+            auth_event("signup" if user else "signup_address_taken", user.id if user else None)
+            return redirect(url_for("accounts.check_email"))
     elif request.method == "POST":
         for name in ("accept_guidelines", "health_data_consent"):
             if not getattr(form, name).data:
@@ -75,43 +76,88 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
+    throttled = False
     if form.validate_on_submit():
-        user, problem = services.authenticate(form.login.data, form.password.data)
-        if problem == "locked":
-            auth_event("lockout", user.id)
-            flash("Too many failed attempts. Wait 15 minutes, or reset your password.", "error")
-        elif problem:
-            auth_event("login_failed", user.id if user else None)
-            flash("That username or password is not right.", "error")
-        elif user.totp_enabled:
-            session.clear()
-            session["2fa_uid"] = user.id
-            session["2fa_next"] = safe_next()
-            return redirect(url_for("accounts.login_2fa"))
+        try:
+            user, problem = services.authenticate(form.login.data, form.password.data)
+        except TooManyAttempts as exc:
+            # Keyed by the name typed, with or without an account: the same page for both.
+            auth_event("login_throttled")
+            flash(exc.message, "error")
+            throttled = True
         else:
-            _start_session(user)
-            return redirect(safe_next() if user.onboarded_at else url_for("accounts.onboarding"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/login.html", form=form), status
+            if problem:
+                auth_event("login_failed", user.id if user else None)
+                flash("That username or password is not right.", "error")
+            else:
+                return _signed_in(user, safe_next() if user.onboarded_at else url_for("accounts.onboarding"))
+    status = 429 if throttled else 422 if request.method == "POST" else 200
+    return render_template("accounts/login.html", form=form, throttled=throttled,
+                           link_form=SignInLinkForm(formdata=None, login=form.login.data)), status
+
+
+def _signed_in(user, target):
+    """The password (or a sign-in link) is through: ask for the code, or start the session."""
+    if user.totp_enabled:
+        session.clear()
+        session["2fa"] = services.pending_login(user)
+        session["2fa_next"] = target
+        return redirect(url_for("accounts.login_2fa"))
+    _start_session(user)
+    return redirect(target)
 
 
 @bp.route("/login/2fa", methods=["GET", "POST"])
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login_2fa():
-    user_id = session.get("2fa_uid")
-    if not user_id:
+    # None once the password has changed or ten minutes have passed: the login starts again.
+    user = services.pending_login_user(session.get("2fa"))
+    if user is None:
+        session.pop("2fa", None)
         return redirect(url_for("accounts.login"))
     form = TwoFactorForm()
     if form.validate_on_submit():
-        problem = services.second_factor_problem(user_id, form.code.data)
+        try:
+            problem = services.second_factor_problem(user.id, form.code.data)
+        except TooManyAttempts as exc:
+            problem = exc.message
         if problem is None:
             target = session.get("2fa_next") or url_for("core.home")
-            _start_session(db.session.get(User, user_id))
+            _start_session(db.session.get(User, user.id), two_factor=True)
             return redirect(target)
-        auth_event("2fa_failed", user_id)
-        form.code.errors = [problem if problem == services.CODE_REUSED
+        auth_event("2fa_failed", user.id)
+        form.code.errors = [problem if problem != services.CODE_WRONG
                             else "That code did not match. Try the newest code, or a recovery code."]
     return render_template("accounts/login_2fa.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login/link", methods=["GET", "POST"])
+@limiter.limit("5/hour", methods=["POST"])
+def sign_in_link_request():
+    form = SignInLinkForm()
+    if form.validate_on_submit():
+        services.request_sign_in_link(form.login.data)
+        flash("If that account exists, a sign-in link is on its way to its e-mail address. "
+              "It works for 15 minutes, once.", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/sign_in_link_request.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def sign_in_link(token):
+    """GET only shows a button: a mail scanner that opens links must not spend it or sign in."""
+    form = EmptyForm()
+    try:
+        if not form.validate_on_submit():
+            services.read_sign_in_link(token)
+            return render_template("accounts/sign_in_link.html", form=form)
+        user = services.use_sign_in_link(token)
+    except ValidationFailed as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("accounts.login"))
+    auth_event("sign_in_link_used", user.id)
+    return _signed_in(user, url_for("core.home") if user.onboarded_at else url_for("accounts.onboarding"))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -135,8 +181,9 @@ def verify_email(token):
     except ValidationFailed as exc:
         flash(exc.message, "error")
         return redirect(url_for("accounts.settings") if current_user.is_authenticated else url_for("core.home"))
-    flash("Thank you, your email is confirmed.", "success")
-    return redirect(url_for("core.home"))
+    flash("Thank you, your email is confirmed." + ("" if current_user.is_authenticated else " Log in to start."),
+          "success")
+    return redirect(url_for("core.home") if current_user.is_authenticated else url_for("accounts.login"))
 
 
 @bp.route("/verify/resend", methods=["POST"])
@@ -310,7 +357,7 @@ def two_factor():
                                remaining=services.remaining_recovery_codes(current_user.id), empty=EmptyForm())
     if request.method == "POST" and enable.validate_on_submit():
         try:
-            codes = services.confirm_totp(current_user.id, enable.code.data)
+            codes = services.confirm_totp(current_user.id, enable.code.data, g.get("session_id"))
         except ValidationFailed as exc:
             apply_errors(enable, exc)
         else:

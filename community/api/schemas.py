@@ -68,6 +68,10 @@ class Author(Schema):
     badges = fields.List(fields.String())
 
 
+class SignUpAccepted(Schema):
+    message = fields.String()
+
+
 class Me(Schema):
     id = fields.Integer()
     username = fields.String()

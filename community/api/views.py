@@ -46,7 +46,7 @@ def _authenticate():
     if token is None:
         raise Unauthorized("Missing, expired or revoked token.", code="invalid_token")
     g.api_token = token
-    g.viewer = viewer_for(db.session.get(User, token.user_id))
+    g.viewer = viewer_for(db.session.get(User, token.user_id), two_factor=token.two_factor)
     if request.method in ("GET", "HEAD") and "read" not in token.scope_set:
         # A write-only token (a posting bot, say) must not read what its owner may read.
         _require_scope("read")
@@ -167,24 +167,30 @@ def _posts_page(thread, cursor):
 
 # ---------------------------------------------------------------- accounts
 
+SIGN_UP_ACCEPTED = {"message": "Check your e-mail: we sent a message to the address you gave. Follow its link "
+                               "to confirm the address, then ask for a token."}
+
+
 @bp.route("/users", methods=["POST"])
 @bp.arguments(s.NewUser)
-@bp.response(201, s.Me)
+@bp.response(202, s.SignUpAccepted)
 @errors(422, 429)
 @limiter.limit("10/hour")
 def create_user(data):
-    """Sign up. The verification email follows; posting waits for it."""
-    user = accounts.register(
+    """Sign up. The same 202 whether the address is new or already has an account (which is
+    e-mailed about the attempt): having an account here is itself health information. The
+    verification e-mail follows; posting waits for it."""
+    accounts.register(
         data["username"], data["email"], data["password"], data["birth_year"],
         data["accept_guidelines"], data["health_data_consent"], time_zone=data.get("time_zone"),
     )
-    return _me(user)
+    return SIGN_UP_ACCEPTED
 
 
 @bp.route("/tokens", methods=["POST"])
 @bp.arguments(s.NewToken)
 @bp.response(201, s.Token)
-@errors(401, 422)
+@errors(401, 422, 429)
 @limiter.limit("10/minute;100/hour")
 def create_token(data):
     """Exchange a username (or email) and password, plus the TOTP code when 2FA is on, for a token."""

@@ -71,34 +71,39 @@ def bump_memberships(user_id):
                        .values(memberships_version=User.memberships_version + 1))
 
 
-def viewer_for(user):
+def viewer_for(user, two_factor=True):
     """The Viewer of a signed-in user, kept per process under everything it is built from (the
-    memberships version, 2FA, role, verified email), so a signed-in page skips its query."""
+    memberships version, 2FA, role, verified email), so a signed-in page skips its query.
+
+    two_factor: whether the session or API token in use passed the second factor. Staff powers
+    need it as well as 2FA on the account, so a session made by the password alone never gets
+    them. Pages and the API pass it; callers without a session (CLI, worker, tests) keep True."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     from flask import current_app
 
-    key = (user.id, user.memberships_version, user.totp_enabled, user.is_admin, user.email_verified)
+    staff = user.totp_enabled and two_factor
+    key = (user.id, user.memberships_version, user.totp_enabled, staff, user.is_admin, user.email_verified)
     cache = current_app.extensions.setdefault("viewers", {})
     now = time.monotonic()
     hit = cache.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
-    viewer = _load_viewer(user)
+    viewer = _load_viewer(user, staff)
     if len(cache) >= _VIEWERS_MAX:
         cache.clear()
     cache[key] = (now + VIEWER_TTL, viewer)
     return viewer
 
 
-def _load_viewer(user):
+def _load_viewer(user, staff):
     # One query for both: the communities joined, and (with 2FA) those moderated.
     rows = db.session.execute(_VIEWER, {"user_id": user.id}).all()
     joined = [row for row in rows if row.joined]
     # Moderator powers, like admin powers, wait for two-factor authentication.
-    moderates = frozenset(row.id for row in rows if row.moderates) if user.totp_enabled else frozenset()
+    moderates = frozenset(row.id for row in rows if row.moderates) if staff else frozenset()
     return Viewer(
-        user_id=user.id, is_admin=user.is_admin, member_of=frozenset(row.id for row in joined),
+        user_id=user.id, is_admin=user.is_admin and staff, member_of=frozenset(row.id for row in joined),
         moderates=moderates, can_post=user.email_verified,
         communities=tuple((row.slug, row.name) for row in joined),
         moderator_waiting=not user.totp_enabled and any(row.moderates for row in rows),

@@ -301,7 +301,7 @@ def test_times_show_in_the_readers_zone_and_relative_when_recent(e2e_app, new_co
         member.close()
 
 
-def test_sign_up_guesses_the_time_zone_from_the_browser(e2e_app, browser, live_server):
+def test_sign_up_guesses_the_time_zone_from_the_browser(e2e_app, browser, live_server, mailbox):
     context = browser.new_context(base_url=live_server, viewport=PHONE, timezone_id="Australia/Hobart")
     try:
         page = context.new_page()
@@ -313,6 +313,14 @@ def test_sign_up_guesses_the_time_zone_from_the_browser(e2e_app, browser, live_s
         page.get_by_label("I have read and accept the community guidelines").check()
         page.get_by_label("I consent to Patient Commons storing the health information I choose to share").check()
         page.get_by_role("button", name="Create account").click()
+        # The same answer as for an address that has an account: no session until the link is followed.
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        link = re.search(r"https?://\S+/verify/\S+", mailbox.last_body("wattle@example.org")).group(0)
+        page.goto(link)
+        expect(page.get_by_role("status")).to_contain_text("your email is confirmed")
+        page.get_by_label("Username or email").fill("wattle_walker")
+        page.get_by_label("Password", exact=True).fill("paper-kite-river-stone")
+        page.get_by_role("button", name="Log in", exact=True).click()
         expect(page).to_have_url(re.compile(r"/welcome$"))
         page.get_by_role("button", name="Skip getting started").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, wattle_walker")
