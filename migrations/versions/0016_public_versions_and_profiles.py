@@ -16,17 +16,15 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, not batch mode: on SQLite batch mode may copy and drop a table, and dropping
+# users or posts cascades to the rows that point at them (sessions, tokens, revisions).
 def upgrade():
-    with op.batch_alter_table('posts', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('public_body', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('public_html', sa.Text(), nullable=True))
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('profile_public', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('posts', sa.Column('public_body', sa.Text(), nullable=True))
+    op.add_column('posts', sa.Column('public_html', sa.Text(), nullable=True))
+    op.add_column('users', sa.Column('profile_public', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('profile_public')
-    with op.batch_alter_table('posts', schema=None) as batch_op:
-        batch_op.drop_column('public_html')
-        batch_op.drop_column('public_body')
+    op.drop_column('users', 'profile_public')
+    op.drop_column('posts', 'public_html')
+    op.drop_column('posts', 'public_body')
