@@ -134,9 +134,9 @@ def _load_user(app):
         """A NUL (which PostgreSQL cannot store in text) or a lone surrogate (which no UTF-8 can
         encode, so Markdown, the search index and the database all fail on it) is refused here,
         naming the field, before any service has written anything."""
-        values = list(request.args.items(multi=True)) if request.query_string else []
-        if request.method in ("POST", "PUT", "PATCH"):
-            values += request.form.items(multi=True)
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return   # a search query with a NUL is only read, never stored: search cleans it
+        values = list(request.form.items(multi=True))
         if request.is_json:
             values += list(_strings(request.get_json(silent=True)))
         for name, value in values:

@@ -205,7 +205,7 @@ def test_unstorable_text_is_refused_with_a_field_error_and_nothing_written(app, 
         page = client_for(app, world.people.author)
         response = page.post(f"/t/{world.thread_id}/reply", data={"body": f"Hello {bad}"})
         assert response.status_code == 422 and "cannot store" in text(response)
-        assert client.get("/search", query_string={"q": f"walks{bad}"}).status_code == 422
+        assert client.get("/search", query_string={"q": f"walks{bad}"}).status_code == 200   # read, not stored
     assert _counts(app) == before
 
 
