@@ -1,6 +1,6 @@
 """The moderation pipeline: judge a post with the filters and apply the merged decision in one
 transaction. Runs in the worker (`moderation.moderate_post`); the composer's synchronous check
-is `precheck`. Idempotent: the same text is never judged twice."""
+is `composer_check`. Idempotent: the same text is never judged twice."""
 import hashlib
 
 import sqlalchemy as sa
@@ -49,8 +49,22 @@ def notices_for(post, viewer_id, is_moderator=False):
 
 
 def precheck(text, community):
-    """The composer's synchronous check (crisis and identifiers only): what to tell the author now."""
+    """Crisis and identifiers only, over the whole text (the worker's check of earlier versions)."""
     return filters.quick_check(text, regions=regions_of(community))
+
+
+# The composer's check runs in the web worker while the author waits, so it reads only the
+# first PRECHECK_CHARS characters: one request's filter work is capped whatever the post's
+# length (a 50,000-character body once held a worker for 10 s). The rest is left to the worker,
+# whose full moderation still reads all of it, as before: a new post waits for it, and it redacts
+# identifiers and limits a crisis post to members wherever in the text they are.
+PRECHECK_CHARS = 5_000
+
+
+def composer_check(text, community):
+    """The composer's synchronous check (crisis and identifiers only, in the first PRECHECK_CHARS
+    characters): what to tell the author now. Its spans are offsets into `text` too."""
+    return precheck(text[:PRECHECK_CHARS], community)
 
 
 def phi_spans(decision):
@@ -68,7 +82,7 @@ def describe(spans):
 
 def remove_identifiers(text, community):
     """The composer's "remove and post": the identifiers found, replaced."""
-    spans = phi_spans(precheck(text, community))
+    spans = phi_spans(composer_check(text, community))
     return filters.redact(text, spans) if spans else text
 
 
