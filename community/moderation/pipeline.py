@@ -171,7 +171,10 @@ def moderate_post(post_id):
     # Watched-word rules: enforced ones act below, shadow ones are only logged.
     title = thread.title if post.number == 1 else ""
     watched = rules.rules_for(community.id)
-    hits = rules.matches(watched, judged) + [(rule, []) for rule, _ in rules.matches(watched, title)]
+    # one time budget for all the rules on this post (body, title and the censor pass below)
+    unfinished, until = [], rules.deadline()
+    hits = rules.matches(watched, judged, unfinished, until) + [
+        (rule, []) for rule, _ in rules.matches(watched, title, unfinished, until)]
     seen, rule_hits = set(), []
     for rule, _spans in hits:
         if rule.id not in seen:
@@ -194,7 +197,8 @@ def moderate_post(post_id):
         post.body = _rewrite(judged, decision)
         post.body_html = render(post.body)
     if "censor" in rule_actions:
-        post.body = rules.censor(post.body, rules.matches([r for r, _ in enforced if r.action == "censor"], post.body))
+        post.body = rules.censor(post.body, rules.matches([r for r, _ in enforced if r.action == "censor"], post.body,
+                                                          unfinished, until))
         post.body_html = render(post.body)
     if title_decision and (title_phi or "censor" in title_decision.actions):
         thread.title = _rewrite(thread.title, title_decision)[:200]
@@ -225,10 +229,13 @@ def moderate_post(post_id):
     first_posts = author.approved_posts < 2 and not crisis
     reject = "reject_if_new" in actions and author.is_new and author.approved_posts == 0 and not crisis
     # A block rule added after the post was written holds it (the composer refuses new ones).
+    # Enforced rules not finished in time may have been the ones to act: a moderator reads the post.
+    unfinished = [rule for rule in unfinished if rule.mode == "enforce"]
     hold = "hold" in actions or (post.state == "pending" and first_posts) or bool(
-        rule_actions & {"require_approval", "block"})
+        rule_actions & {"require_approval", "block"}) or bool(unfinished)
     reasons = [r for v in verdicts if v.labels for r in v.reasons] + [
-        rules.reason(r) for r, _ in enforced if r.action in ("require_approval", "block")]
+        rules.reason(r) for r, _ in enforced if r.action in ("require_approval", "block")] + (
+        [rules.UNFINISHED] if unfinished else [])
     if post.state == "pending" and first_posts and "hold" not in actions:
         reasons.append("First posts from a new member wait for approval.")
     # A reply to a thread still waiting for approval waits with it, and is decided on its own.
