@@ -297,21 +297,26 @@ def _suppressed(doc, start, end, tier, own_negation=False):
     if tier in ("A", "T"):
         return False
     s_start, s_end = doc.sentence_at(start)
-    sentence = doc.low[s_start:s_end]
     if tier != "R" and not own_negation and _NEGATED.search(doc.low, s_start, start):
         return True
-    for idiom in _IDIOM.finditer(sentence):
-        if idiom.start() + s_start < end and start < idiom.end() + s_start:
-            return True
-    if _GRIEF.search(sentence) or _PALLIATIVE.search(sentence):
+    idioms, explained, information = _context(doc, s_start, s_end)
+    if any(a < end and start < b for a, b in idioms):
         return True
-    if tier in ("X", "R") and _INFORMATION.search(sentence):
-        return True
-    if _SCREENING.search(sentence):
-        return True
-    if _RECOVERY_STRONG.search(sentence):
-        return True
-    return _RECOVERY_PAST.search(sentence) is not None and not _PRESENT.search(sentence)
+    return explained or (tier in ("X", "R") and information)
+
+
+def _context(doc, s_start, s_end):
+    """(idiom spans, whether grief, palliative care, screening or recovery explain the sentence,
+    whether it is information), read once per sentence: one may hold many hits."""
+    cache = doc.__dict__.setdefault("_crisis_context", {})
+    if s_start not in cache:
+        sentence = doc.low[s_start:s_end]
+        idioms = [(m.start() + s_start, m.end() + s_start) for m in _IDIOM.finditer(sentence)]
+        explained = bool(_GRIEF.search(sentence) or _PALLIATIVE.search(sentence) or _SCREENING.search(sentence)
+                         or _RECOVERY_STRONG.search(sentence)
+                         or (_RECOVERY_PAST.search(sentence) and not _PRESENT.search(sentence)))
+        cache[s_start] = (idioms, explained, _INFORMATION.search(sentence) is not None)
+    return cache[s_start]
 
 
 def check(doc):
