@@ -271,13 +271,16 @@ class Text:
         # and the sentences around it for context, and an unbounded sentence made each of k hits
         # cost the whole post (O(n*k)). Real sentences are far shorter (the labelled sets' longest
         # is under 350 characters), so their verdicts do not change.
-        low, ends, start = self.low, [], 0
-        for m in _SENTENCE_END.finditer(low):
-            _cut_long(low, start, m.end(), ends)
-            ends.append(m.end())
-            start = m.end()
-        _cut_long(low, start, len(low), ends)
-        return ends
+        low = self.low
+        found = [m.end() for m in _SENTENCE_END.finditer(low)]
+        if len(low) <= SENTENCE_MAX or max(map(int.__sub__, found + [len(low)], [0] + found)) <= SENTENCE_MAX:
+            return found            # (most posts: no sentence to cut)
+        ends, start = [], 0
+        for end in found + [len(low)]:
+            _cut_long(low, start, end, ends)
+            ends.append(end)
+            start = end
+        return ends[:-1]
 
     def _clause_cuts(self, s_start, s_end):
         """Clause boundaries inside one sentence, found when first needed."""
