@@ -158,15 +158,16 @@ def matches_at(rx, text, starts, pos=0):
     # The starts are tried in C, by map; those inside a match are skipped, not tried and
     # dropped: with a pattern that can run long ("1 2 3 4 ..." as one phone candidate) each
     # of them would read on to the same end, O(n) each.
-    starts = starts if isinstance(starts, list) else list(starts)
-    k, size = bisect.bisect_left(starts, pos), len(starts)
-    while k < size:
-        m = next(filter(None, map(rx.match, repeat(text), map(starts.__getitem__, range(k, size)))), None)
+    it = iter(starts)
+    while True:
+        first = next((s for s in it if s >= pos), None)     # the first start after the last match
+        if first is None:
+            return
+        m = rx.match(text, first) or next(filter(None, map(rx.match, repeat(text), it)), None)
         if m is None:
             return
         yield m
         pos = m.end()
-        k = bisect.bisect_left(starts, max(pos, m.start() + 1), k)
 
 
 def _needs(items):
