@@ -475,7 +475,7 @@ def _screen_for_crisis(post, thread, text):
     """The synchronous half of the crisis rule: the author sees the resources at once and the post
     is limited to members before anyone else could see it; the worker's run is the authority."""
     community = db.session.get(Community, thread.community_id)
-    if "crisis" in pipeline.precheck(text, community).labels:
+    if "crisis" in pipeline.composer_check(text, community).labels:
         post.members_only = True
         if post.number == 1:
             thread.members_only = True
@@ -510,10 +510,9 @@ def create_thread(user_id, community_id, title, body):
     return thread, post
 
 
-def reply(user_id, thread_id, body):
-    problem = _body_problem(body)
-    if problem:
-        raise ValidationFailed(problem, {"body": problem})
+def check_can_reply(user_id, thread_id):
+    """The thread, or NotFound / Forbidden (with the reason) unless this user may reply to it: cheap
+    checks, made before the text is read by any filter."""
     thread = db.session.get(Thread, thread_id)
     # The author of a waiting thread may add to it (the reply waits with it); nobody else can see it.
     waiting_own = thread is not None and thread.state in ("pending", "held") and thread.author_id == user_id
@@ -525,6 +524,14 @@ def reply(user_id, thread_id, body):
     check_can_post(user_id, thread.community_id)
     if thread.locked:
         raise Forbidden("This thread is locked; replies are closed.")
+    return thread
+
+
+def reply(user_id, thread_id, body):
+    problem = _body_problem(body)
+    if problem:
+        raise ValidationFailed(problem, {"body": problem})
+    thread = check_can_reply(user_id, thread_id)
     _refuse_blocked(thread.community_id, body)
     post = _new_post(thread, user_id, body.strip())
     db.session.commit()

@@ -138,7 +138,7 @@ def _identifiers_removed(form, community):
     """The composer's warning before anything is saved: False (and a warning on the form) when the
     text has personal identifiers; "Remove and post" takes them out here. The worker's check still
     runs and redacts what this one misses."""
-    spans = pipeline.phi_spans(pipeline.precheck(form.body.data or "", community))
+    spans = pipeline.phi_spans(pipeline.composer_check(form.body.data or "", community))
     if not spans:
         return True
     if request.form.get("identifiers") == "remove":
@@ -191,9 +191,14 @@ def reply(thread_id):
     form = ReplyForm()
     status = 422
     refused = None
-    if form.validate_on_submit() and _identifiers_removed(form, thread.community):
+    if form.validate_on_submit():
         try:
-            post = services.reply(current_user.id, thread.id, form.body.data)
+            # Who may reply is checked before the text is: someone who cannot post here never
+            # makes the server run the identifier and crisis check.
+            services.check_can_reply(current_user.id, thread.id)
+            if _identifiers_removed(form, thread.community):
+                post = services.reply(current_user.id, thread.id, form.body.data)
+                return redirect(post_url(post))
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except Forbidden as exc:
@@ -201,8 +206,6 @@ def reply(thread_id):
             # (the page lands there), with the text kept for the member to copy.
             refused = exc.message
             status = 403
-        else:
-            return redirect(post_url(post))
     if getattr(form, "identifier_warning", None):
         status = 200
     page = services.page_count(thread)

@@ -1,6 +1,6 @@
 """The moderation pipeline: judge a post with the filters and apply the merged decision in one
 transaction. Runs in the worker (`moderation.moderate_post`); the composer's synchronous check
-is `precheck`. Idempotent: the same text is never judged twice."""
+is `composer_check`. Idempotent: the same text is never judged twice."""
 import hashlib
 
 import sqlalchemy as sa
@@ -49,8 +49,22 @@ def notices_for(post, viewer_id, is_moderator=False):
 
 
 def precheck(text, community):
-    """The composer's synchronous check (crisis and identifiers only): what to tell the author now."""
+    """Crisis and identifiers only, over the whole text (the worker's check of earlier versions)."""
     return filters.quick_check(text, regions=regions_of(community))
+
+
+# The composer's check runs in the web worker while the author waits, so it reads only the
+# first PRECHECK_CHARS characters: one request's filter work is capped whatever the post's
+# length (a 50,000-character body once held a worker for 10 s). The rest is left to the worker,
+# whose full moderation still reads all of it, as before: a new post waits for it, and it redacts
+# identifiers and limits a crisis post to members wherever in the text they are.
+PRECHECK_CHARS = 5_000
+
+
+def composer_check(text, community):
+    """The composer's synchronous check (crisis and identifiers only, in the first PRECHECK_CHARS
+    characters): what to tell the author now. Its spans are offsets into `text` too."""
+    return precheck(text[:PRECHECK_CHARS], community)
 
 
 def phi_spans(decision):
@@ -68,7 +82,7 @@ def describe(spans):
 
 def remove_identifiers(text, community):
     """The composer's "remove and post": the identifiers found, replaced."""
-    spans = phi_spans(precheck(text, community))
+    spans = phi_spans(composer_check(text, community))
     return filters.redact(text, spans) if spans else text
 
 
@@ -157,7 +171,10 @@ def moderate_post(post_id):
     # Watched-word rules: enforced ones act below, shadow ones are only logged.
     title = thread.title if post.number == 1 else ""
     watched = rules.rules_for(community.id)
-    hits = rules.matches(watched, judged) + [(rule, []) for rule, _ in rules.matches(watched, title)]
+    # one time budget for all the rules on this post (body, title and the censor pass below)
+    unfinished, until = [], rules.deadline()
+    hits = rules.matches(watched, judged, unfinished, until) + [
+        (rule, []) for rule, _ in rules.matches(watched, title, unfinished, until)]
     seen, rule_hits = set(), []
     for rule, _spans in hits:
         if rule.id not in seen:
@@ -180,7 +197,8 @@ def moderate_post(post_id):
         post.body = _rewrite(judged, decision)
         post.body_html = render(post.body)
     if "censor" in rule_actions:
-        post.body = rules.censor(post.body, rules.matches([r for r, _ in enforced if r.action == "censor"], post.body))
+        post.body = rules.censor(post.body, rules.matches([r for r, _ in enforced if r.action == "censor"], post.body,
+                                                          unfinished, until))
         post.body_html = render(post.body)
     if title_decision and (title_phi or "censor" in title_decision.actions):
         thread.title = _rewrite(thread.title, title_decision)[:200]
@@ -211,10 +229,13 @@ def moderate_post(post_id):
     first_posts = author.approved_posts < 2 and not crisis
     reject = "reject_if_new" in actions and author.is_new and author.approved_posts == 0 and not crisis
     # A block rule added after the post was written holds it (the composer refuses new ones).
+    # Enforced rules not finished in time may have been the ones to act: a moderator reads the post.
+    unfinished = [rule for rule in unfinished if rule.mode == "enforce"]
     hold = "hold" in actions or (post.state == "pending" and first_posts) or bool(
-        rule_actions & {"require_approval", "block"})
+        rule_actions & {"require_approval", "block"}) or bool(unfinished)
     reasons = [r for v in verdicts if v.labels for r in v.reasons] + [
-        rules.reason(r) for r, _ in enforced if r.action in ("require_approval", "block")]
+        rules.reason(r) for r, _ in enforced if r.action in ("require_approval", "block")] + (
+        [rules.UNFINISHED] if unfinished else [])
     if post.state == "pending" and first_posts and "hold" not in actions:
         reasons.append("First posts from a new member wait for approval.")
     # A reply to a thread still waiting for approval waits with it, and is decided on its own.

@@ -1,11 +1,17 @@
 """Watched-word rules per community and global (MODERATION.md §3.2).
 
 Word, phrase and wildcard rules become escaped patterns with word boundaries checked in the
-pattern; regex rules are validated (compile, length cap, a rule count cap) and every rule runs
-with the `regex` module's time budget, so a catastrophic pattern costs at most RULE_TIMEOUT."""
+pattern; regex rules are validated (compile, length cap, a rule count cap, no repeat inside a
+repeat, no pattern that cannot finish on long text) and every rule runs with the `regex` module's
+time budget: one rule at most RULE_TIMEOUT, and all of a post's rules together at most
+RULES_BUDGET, however many there are. Rules not finished in time are reported (`timed_out`),
+and the pipeline holds such a post for a moderator (UNFINISHED)."""
 import csv
 import io
+import time
 from functools import lru_cache
+from re import _constants as sre
+from re import _parser
 
 import regex
 import sqlalchemy as sa
@@ -21,6 +27,8 @@ PATTERN_MAX = 300
 MESSAGE_MAX = 300
 RULES_MAX = 500            # per community (and for the global list); Discourse caps at 2,000
 RULE_TIMEOUT = 0.05        # seconds per rule per text
+RULES_BUDGET = 0.2         # seconds for all the rules on one post together (its body and title)
+UNFINISHED = "Watched-word rules could not finish on this post in time: a moderator should read it."
 ACTION_NAMES = {
     "block": "Block: refuse the post, telling the author why",
     "censor": "Censor: replace the words with ***",
@@ -51,6 +59,45 @@ def compiled(match_type, pattern, case_sensitive):
     return regex.compile(_source(match_type, pattern), flags)
 
 
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+
+
+def _nested_repeat(items, outer=None):
+    """Whether a parsed pattern repeats a repeat in a way that can backtrack exponentially or as a
+    high power of the text's length: any repeat inside an unbounded one ("(x+x+)+y"), or an
+    unbounded one inside one of more than three ("(.*a){20}"). "(?:\\w+\\s+){0,3}" is allowed.
+    `outer` is the largest count of the repeats around `items` that make nesting risky."""
+    for op, av in items:
+        if op in _REPEATS or op is sre.POSSESSIVE_REPEAT:
+            _, high, sub = av
+            if outer is not None and high > 1 and (outer == sre.MAXREPEAT or high == sre.MAXREPEAT):
+                return True
+            # (a possessive repeat gives nothing back, so it is no risk around others)
+            risky = op in _REPEATS and (high == sre.MAXREPEAT or high > 3)
+            inner = max(outer or 0, high) if risky else outer
+            if _nested_repeat(sub, inner):
+                return True
+        elif op is sre.SUBPATTERN and _nested_repeat(av[3], outer):
+            return True
+        elif op is sre.BRANCH and any(_nested_repeat(branch, outer) for branch in av[1]):
+            return True
+        elif op is sre.ATOMIC_GROUP and _nested_repeat(av, outer):
+            return True
+        elif op in (sre.ASSERT, sre.ASSERT_NOT) and _nested_repeat(av[1], outer):
+            return True
+    return False
+
+
+def nested_repeat(pattern):
+    """`_nested_repeat` of a regex rule's pattern; False for a pattern Python's `re` cannot parse
+    (written for the `regex` module only): then the probes in `validate` and the time budgets
+    are what stop it."""
+    try:
+        return _nested_repeat(_parser.parse(pattern))
+    except Exception:  # noqa: BLE001 (any parse failure: `re` does not know this syntax)
+        return False
+
+
 def validate(data):
     """Clean fields from a form, the API or a CSV row; ValidationFailed with per-field messages."""
     fields = {}
@@ -74,7 +121,10 @@ def validate(data):
             fields["pattern"] = f"This regular expression does not compile: {exc}."
         else:
             try:
-                if rx.search("", timeout=RULE_TIMEOUT):
+                if match_type == "regex" and nested_repeat(pattern):
+                    fields["pattern"] = ("This pattern repeats a repeat, like (a+)+ or (.*a){20}, which can take "
+                                         "far too long on a long post; write it without a repeat inside a repeat.")
+                elif rx.search("", timeout=RULE_TIMEOUT):
                     fields["pattern"] = "This pattern matches empty text, so it would match every post."
                 else:
                     # Texts that make backtracking patterns blow up: refuse a pattern that cannot finish.
@@ -252,14 +302,25 @@ def rules_for(community_id):
         .order_by(Rule.community_id.is_(None), Rule.id)).all()
 
 
-def matches(rules, text, timed_out=None):
-    """[(rule, [(start, end), ...])] for the rules that match `text`. A rule over its time budget is
-    skipped, so one bad pattern cannot stall the pipeline; `timed_out` (a list) collects it."""
+def deadline():
+    """When a post's rules must be done: the calls of `matches` for one post share it."""
+    return time.monotonic() + RULES_BUDGET
+
+
+def matches(rules, text, timed_out=None, until=None):
+    """[(rule, [(start, end), ...])] for the rules that match `text`. A rule over its time budget
+    (RULE_TIMEOUT), or not finished by `until` (a `deadline()`; by default RULES_BUDGET from now),
+    is skipped, so neither one bad pattern nor many rules can stall the pipeline; `timed_out` (a
+    list) collects the rules skipped so, tried or not."""
+    until = deadline() if until is None else until
     found = []
     for rule in rules:
         try:
+            left = min(RULE_TIMEOUT, until - time.monotonic())
+            if left <= 0:
+                raise TimeoutError
             rx = compiled(rule.match_type, rule.pattern, rule.case_sensitive)
-            spans = [m.span() for m in rx.finditer(text, timeout=RULE_TIMEOUT)]
+            spans = [m.span() for m in rx.finditer(text, timeout=left)]
         except (regex.error, TimeoutError):
             if timed_out is not None:
                 timed_out.append(rule)
@@ -270,7 +331,8 @@ def matches(rules, text, timed_out=None):
 
 
 def blocking(community_id, text):
-    """The first enforced block rule the text trips (the composer refuses it), or None."""
+    """The first enforced block rule the text trips (the composer refuses it), or None. A block
+    rule not finished in time refuses nothing here: the worker then holds the post (UNFINISHED)."""
     rules = [r for r in rules_for(community_id) if r.action == "block" and r.mode == "enforce"]
     hit = matches(rules, text)
     return hit[0][0] if hit else None

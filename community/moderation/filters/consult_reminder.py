@@ -5,6 +5,7 @@ treatment nouns, remedy and diet lexicon) + a change event in the same clause, t
 decision table: advice to others and self-directed changes count; clinician-directed or
 imposed changes, questions to one's own clinician, negated and cautionary stories do not.
 """
+import bisect
 import re
 
 from . import drugs
@@ -185,6 +186,10 @@ _PROMO_CLAIM = RuleSet([("claim", alt) for alt in alternatives(
     gate, (_IMPOSED, _REPORTED, _UNFAVOURABLE, _ABANDONED, _CONTRAST, _IMPERATIVE_INSIDE, _HIGH_RISK, _MODEL_ADVICE))
 
 
+def _model_advice(low):
+    return _MODEL_ADVICE.search(low) is not None
+
+
 def _quote_marks(low):
     """Where a `_QUOTED` match can start: each of its branches opens with a quote mark (`re`
     would try every character, as one branch starts with a lookbehind)."""
@@ -198,7 +203,16 @@ def _quote_marks(low):
 
 
 def _in(spans, start, end):
-    return [t for t in spans if start <= t[0] and t[1] <= end]
+    """The spans (sorted) inside [start, end]: found by bisection, as one is asked for each
+    change word (a scan of all of them made k changes and k treatments cost O(k^2))."""
+    lo, hi = bisect.bisect_left(spans, (start,)), bisect.bisect_left(spans, (end + 1,))
+    return [t for t in spans[lo:hi] if t[1] <= end]
+
+
+def _inside(ranges, pos):
+    """Whether pos is in one of `ranges` (sorted, disjoint [a, b) pairs)."""
+    k = bisect.bisect_right(ranges, (pos, float("inf"))) - 1
+    return k >= 0 and ranges[k][0] <= pos < ranges[k][1]
 
 
 def _antecedents(doc, pos, tx_all):
@@ -304,9 +318,12 @@ _WHAT = {"advice": "advice to others to change", "self": "self-directed change o
 
 
 def _blank(text, spans):
+    """The text with the (sorted, disjoint) spans made spaces, in one pass."""
+    parts, last = [], 0
     for a, b in spans:
-        text = text[:a] + " " * (b - a) + text[b:]
-    return text
+        parts += [text[last:a], " " * (b - a)]
+        last = b
+    return "".join(parts) + text[last:]
 
 
 # A long post's first range (see `_candidate_ranges`) is first read from the drug names in its
@@ -328,7 +345,7 @@ def check(doc):
     text = _blank(low, quoted) if quoted else low
 
     def outside(found):
-        return [t for t in found if not any(a <= t[0] < b for a, b in quoted)]
+        return [t for t in found if not _inside(quoted, t[0])]
 
     named = None            # the treatment nouns and remedies of the whole post, when needed
     decided, first_done = set(), False
@@ -407,7 +424,7 @@ def _first_change(doc, text, tx_all, quoted, ranges, changes, decided):
             r += 1
         if r == len(ranges):
             break
-        if start < ranges[r][0] or any(a <= start < b for a, b in quoted):
+        if start < ranges[r][0] or _inside(quoted, start):
             continue
         cs, ce = doc.clause_at(start)
         if (cs, family) in decided:
@@ -423,7 +440,7 @@ def _first_change(doc, text, tx_all, quoted, ranges, changes, decided):
             continue
         verdict = _decide(doc, clause, cs, m, family, {t[3] for t in tx})
         decided.add((cs, family))
-        if verdict is None or (verdict == "other" and not _MODEL_ADVICE.search(low)):
+        if verdict is None or (verdict == "other" and not _memo(doc, _model_advice, low)):
             continue
         name = next((t[2] for t in tx if t[3] == "drug"), tx[0][2])
         reasons = [f"{_WHAT[verdict]} a treatment ({name})"]

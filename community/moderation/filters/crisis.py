@@ -40,7 +40,9 @@ _TIERS = {
         r"\bhow\s+(?:many|much)\s+(?:\w+\s+){0,4}?(?:to\s+(?:die|overdose|od|not\s+wake|end\s+it|kill)|"
         r"(?:is|are|would\s+be|will\s+be|be)\s+(?:lethal|fatal|deadly|enough\s+to|an\s+overdose))",
         r"\b(?:full\s+|whole\s+)?(?:bottle|packet|pack|box|strip)\s+(?:of\s+\w+\s+)?(?:is|be|would\s+be|will\s+be)\s+enough\b",
-        r"\b(?:lethal|fatal|deadly)\s+(?:dose|amount)\b(?=[^.!]*\?)",
+        # (a lookahead reads at most a long sentence ahead, normalize.SENTENCE_MAX: unbounded, each
+        # hit in text without full stops read on to the end of the post)
+        r"\b(?:lethal|fatal|deadly)\s+(?:dose|amount)\b(?=[^.!]{0,500}\?)",
         r"\b(?:stockpil\w*|hoard\w*)\b",
         r"\b(?:saving|saved|collecting|collected|stashing|stashed)\s+(?:up\s+)?(?:\w+\s+){0,4}?" + _MEANS + r"\b",
         r"\benough\s+(?:\w+\s+){0,2}?" + _MEANS + r"\s+(?:saved|stored|to\s+(?:end|die|do\s+it|not\s+wake|kill|finish|overdose))",
@@ -88,7 +90,7 @@ _TIERS = {
         after(*_THIRD) + r"(?:wants?|wanted|wanting|going|ready|planning)\s+to\s+(?:die|kill\s+" + _3SELF + r"|end\s+it)\b",
         after("he doesn't", "she doesn't", "they don't", "he does not", "she does not", "they do not", "he no longer",
               "she no longer", "they no longer") + r"(?:want|wants|wish)\s+to\s+(?:be\s+alive|live|be\s+here|exist|wake\s+up|go\s+on)\b",
-        r"\b(?:left|wrote|sent)\s+(?:me\s+|us\s+)?a\s+(?:note|letter|message|text)\s+(?:saying\s+)?(?:\w+\s+){0,2}?(?:sorry|goodbye)\b(?=[^.]*(?:answer|police|999|911|112|reach|find|missing|gone))|"
+        r"\b(?:left|wrote|sent)\s+(?:me\s+|us\s+)?a\s+(?:note|letter|message|text)\s+(?:saying\s+)?(?:\w+\s+){0,2}?(?:sorry|goodbye)\b(?=[^.]{0,500}(?:answer|police|999|911|112|reach|find|missing|gone))|"
         r"\b(?:left|wrote|sent)\s+(?:me\s+|us\s+)?a\s+(?:note|letter)\s+saying\s+(?:sorry|goodbye)\b",
     ],
     # R: a third party at risk, as a report (a recovery or grief context can explain it)
@@ -220,14 +222,17 @@ def _composed(doc):
     """Spans where a sentence about oneself wants or pictures a death concept."""
     low = doc.low
     found = []
+    wanting = {}     # a sentence's start -> whether it wants or pictures (once per sentence, not per hit)
     for start, end, _ in doc.scan(_DEATH):
         if _NOT_SELF_DEATH.search(low, max(0, start - 30), start):
             continue
         s_start, s_end = doc.sentence_at(start)
         sentence = low[s_start:s_end]
-        wants = [v for v in _VOLITION.finditer(sentence)
-                 if not _NEGATED_VOLITION.search(sentence, 0, v.start())]
-        if not wants or _MEDICAL_FEAR.search(sentence):
+        if s_start not in wanting:
+            wanting[s_start] = (any(not _NEGATED_VOLITION.search(sentence, 0, v.start())
+                                    for v in _VOLITION.finditer(sentence))
+                                and not _MEDICAL_FEAR.search(sentence))
+        if not wanting[s_start]:
             continue
         if not (_SELF_WORD.search(sentence) or _SELF_WORD.search(doc.previous_sentences(start, 1))):
             continue
@@ -292,21 +297,26 @@ def _suppressed(doc, start, end, tier, own_negation=False):
     if tier in ("A", "T"):
         return False
     s_start, s_end = doc.sentence_at(start)
-    sentence = doc.low[s_start:s_end]
     if tier != "R" and not own_negation and _NEGATED.search(doc.low, s_start, start):
         return True
-    for idiom in _IDIOM.finditer(sentence):
-        if idiom.start() + s_start < end and start < idiom.end() + s_start:
-            return True
-    if _GRIEF.search(sentence) or _PALLIATIVE.search(sentence):
+    idioms, explained, information = _context(doc, s_start, s_end)
+    if any(a < end and start < b for a, b in idioms):
         return True
-    if tier in ("X", "R") and _INFORMATION.search(sentence):
-        return True
-    if _SCREENING.search(sentence):
-        return True
-    if _RECOVERY_STRONG.search(sentence):
-        return True
-    return _RECOVERY_PAST.search(sentence) is not None and not _PRESENT.search(sentence)
+    return explained or (tier in ("X", "R") and information)
+
+
+def _context(doc, s_start, s_end):
+    """(idiom spans, whether grief, palliative care, screening or recovery explain the sentence,
+    whether it is information), read once per sentence: one may hold many hits."""
+    cache = doc.__dict__.setdefault("_crisis_context", {})
+    if s_start not in cache:
+        sentence = doc.low[s_start:s_end]
+        idioms = [(m.start() + s_start, m.end() + s_start) for m in _IDIOM.finditer(sentence)]
+        explained = bool(_GRIEF.search(sentence) or _PALLIATIVE.search(sentence) or _SCREENING.search(sentence)
+                         or _RECOVERY_STRONG.search(sentence)
+                         or (_RECOVERY_PAST.search(sentence) and not _PRESENT.search(sentence)))
+        cache[s_start] = (idioms, explained, _INFORMATION.search(sentence) is not None)
+    return cache[s_start]
 
 
 def check(doc):

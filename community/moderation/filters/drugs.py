@@ -140,6 +140,17 @@ def _dashes(s):
         i = s.find("-", i + 1)
 
 
+_longest_name = None
+
+
+def _longest():
+    """The length of the longest one-word name or first word (see `candidates`)."""
+    global _longest_name
+    if _longest_name is None:
+        _longest_name = max((len(w) for w in names() | _first_words() if " " not in w), default=0)
+    return _longest_name
+
+
 def candidates(s, words=None):
     """(singles, starts) for `find`: the words of `s` that are drug names, and those that
     start a multi-word one. `words`, when given, are the words of `s` already split (a set)."""
@@ -154,8 +165,10 @@ def candidates(s, words=None):
             start = m.start()
             while start and s[start - 1] in _WORD_CHARS and s[start - 1] != "-":
                 start -= 1
-            word = _HYPHEN_WORD.match(s, start)
-            if word:
+            # read no further than the longest name: a chain "1-2-3-..." is read from each of
+            # its dashes, and whole it would cost O(n) a dash; a longer word is no name anyway
+            word = _HYPHEN_WORD.match(s, start, start + _longest() + 2)
+            if word and len(word.group()) <= _longest():
                 hyphenated.add(word.group())
     # (the two sets apart: copying `words` to add the hyphenated ones costs more)
     return (words & lexicon) | (hyphenated & lexicon), (words & firsts) | (hyphenated & firsts)

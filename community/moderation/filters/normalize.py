@@ -110,6 +110,19 @@ _CLAUSE_END = re.compile(
     r"|\b(?:but|however|although|though|whereas|except|anyway|otherwise)\b")
 
 
+SENTENCE_MAX = 500
+
+
+def _cut_long(low, start, end, ends):
+    """Add to `ends` the cuts that split low[start:end] into pieces of at most SENTENCE_MAX
+    characters, each cut at the last space of its piece when there is one."""
+    while end - start > SENTENCE_MAX:
+        cut = low.rfind(" ", start + 1, start + SENTENCE_MAX)
+        cut = cut if cut > start else start + SENTENCE_MAX
+        ends.append(cut)
+        start = cut
+
+
 class Text:
     """One post, normalised; slices and clause features are computed when first asked for."""
 
@@ -253,7 +266,21 @@ class Text:
 
     @cached_property
     def _sentence_ends(self):
-        return [m.end() for m in _SENTENCE_END.finditer(self.low)]
+        # A "sentence" longer than SENTENCE_MAX (text without full stops is one sentence the size
+        # of the post) is cut into pieces at spaces: every filter reads a hit's sentence, clause
+        # and the sentences around it for context, and an unbounded sentence made each of k hits
+        # cost the whole post (O(n*k)). Real sentences are far shorter (the labelled sets' longest
+        # is under 350 characters), so their verdicts do not change.
+        low = self.low
+        found = [m.end() for m in _SENTENCE_END.finditer(low)]
+        if len(low) <= SENTENCE_MAX or max(map(int.__sub__, found + [len(low)], [0] + found)) <= SENTENCE_MAX:
+            return found            # (most posts: no sentence to cut)
+        ends, start = [], 0
+        for end in found + [len(low)]:
+            _cut_long(low, start, end, ends)
+            ends.append(end)
+            start = end
+        return ends[:-1]
 
     def _clause_cuts(self, s_start, s_end):
         """Clause boundaries inside one sentence, found when first needed."""

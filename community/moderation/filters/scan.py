@@ -155,11 +155,19 @@ def matches_at(rx, text, starts, pos=0):
     positions that include every place a match of `rx` can start; `rx` never matches empty).
     For a pattern whose first character `re` cannot skip ahead to (a repeat, or a branch not
     made of literals): `re` then runs a full match attempt at every character of the text."""
-    # every start is tried (in C, by map), also those inside an earlier match, which are dropped
-    for m in filter(None, map(rx.match, repeat(text), starts)):
-        if m.start() >= pos:
-            yield m
-            pos = m.end()
+    # The starts are tried in C, by map; those inside a match are skipped, not tried and
+    # dropped: with a pattern that can run long ("1 2 3 4 ..." as one phone candidate) each
+    # of them would read on to the same end, O(n) each.
+    it = iter(starts)
+    while True:
+        first = next((s for s in it if s >= pos), None)     # the first start after the last match
+        if first is None:
+            return
+        m = rx.match(text, first) or next(filter(None, map(rx.match, repeat(text), it)), None)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
 
 
 def _needs(items):
@@ -350,17 +358,19 @@ class WordIndex:
         covered = {i for start, end in spans for i in range(start, end)}
         positions = dict(self.positions)
         automaton = _keys_automaton()
-        dropped = set()
+        dropped, added = set(), defaultdict(list)
         for start, end in spans:
-            # keys this index found in the old word: drop their positions inside it
+            # keys this index found in the old word: their positions inside it are dropped
             old = " " + _NOT_WORD.sub(" ", self._text[start:end]) + " "
-            for _, (key, _) in automaton.iter(old):
-                if key in positions:
-                    positions[key] = [i for i in positions[key] if i not in covered]
-                    dropped.add(key)
+            dropped.update(key for _, (key, _) in automaton.iter(old) if key in positions)
             piece = " " + _NOT_WORD.sub(" ", text[start:end]) + " "
             for stop, (key, shift) in automaton.iter(piece):
-                positions[key] = sorted(positions.get(key, []) + [start + stop - shift])
+                added[key].append(start + stop - shift)
+        # each key's list is rebuilt once, not once per rewritten word (O(k^2) for k of them)
+        for key in dropped:
+            positions[key] = [i for i in positions[key] if i not in covered]
+        for key, found in added.items():
+            positions[key] = sorted(positions.get(key, []) + found)
         for key in dropped:             # (only these can have been left with none)
             if not positions[key]:
                 del positions[key]
