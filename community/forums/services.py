@@ -582,7 +582,7 @@ def identifiers_checked(text, community, remove=False):
     text, with identifiers taken out when `remove`; otherwise a 422 naming what was found."""
     if _body_problem(text):
         return text   # the service refuses it with its own message, without judging it first
-    spans = pipeline.phi_spans(pipeline.precheck(text, community))
+    spans = pipeline.phi_spans(pipeline.composer_check(text, community))
     if not spans:
         return text
     if remove:
