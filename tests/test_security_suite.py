@@ -11,7 +11,8 @@ import re
 
 import pyotp
 import sqlalchemy as sa
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import FlakyStrategyDefinition
 
 import schemathesis
 from werkzeug.routing import IntegerConverter
@@ -111,7 +112,14 @@ def test_stateful_api_run_with_a_moderators_token_finds_no_server_error(make_app
             ):
                 failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:300]}")
 
-    Workflow.run(settings=settings(max_examples=40, stateful_step_count=6, deadline=None, derandomize=True,
-                                   database=None, suppress_health_check=list(HealthCheck)))
+    # Generate only: each scenario's calls depend on what the database holds by then (the state
+    # is the point), so a replay to shrink would not draw the same calls. For the same reason
+    # Hypothesis may stop a run as "flaky" when two scenarios with one start meet different data;
+    # the calls made until then are still checked below, and the run must have reached moderation.
+    try:
+        Workflow.run(settings=settings(max_examples=40, stateful_step_count=6, deadline=None, database=None,
+                                       phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
+    except FlakyStrategyDefinition:
+        pass
     assert not failures, "\n".join(failures[:10])
     assert any("/moderation/" in call for call in calls), sorted(set(calls))
