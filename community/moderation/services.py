@@ -23,7 +23,9 @@ DECISIONS = ("approve", "reject", "hide", "restore", "acknowledge", "close")
 def require_moderator(viewer):
     if not (viewer.is_admin or viewer.moderates):
         raise Forbidden("This is for moderators and admins. If you have just been made a moderator, turn on "
-                        "two-factor authentication (Settings → two-factor authentication) to start.")
+                        "two-factor authentication (Settings → two-factor authentication) to start. If it is "
+                        "already on, log out and log in again with your code: a session or token made "
+                        "before it was on carries no staff powers.")
 
 
 def reason_given(reason, required=True):
