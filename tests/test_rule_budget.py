@@ -11,7 +11,7 @@ from community.accounts.models import User
 from community.extensions import db
 from community.forums import services as forums
 from community.forums.models import Post
-from community.moderation import rules
+from community.moderation import decide, rules
 from community.moderation.models import ReviewItem, Rule
 from tests.forum_helpers import client_for, person, text
 from tests.helpers import PASSWORD, add_member, add_moderator, create_community, start_thread
@@ -57,7 +57,7 @@ def test_a_post_whose_rules_cannot_finish_is_held_for_a_moderator(app, world):
         post = db.session.get(Post, post.id)
         assert post.state == "held"
         reasons = db.session.scalars(sa.select(ReviewItem.reasons).where(ReviewItem.post_id == post.id)).all()
-        assert any(rules.UNFINISHED in r for r in reasons), reasons
+        assert any(decide.UNFINISHED in r for r in reasons), reasons
 
 
 def test_a_shadow_rule_that_cannot_finish_holds_nothing(app, world):

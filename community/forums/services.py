@@ -475,7 +475,7 @@ def _screen_for_crisis(post, thread, text):
     """The synchronous half of the crisis rule: the author sees the resources at once and the post
     is limited to members before anyone else could see it; the worker's run is the authority."""
     community = db.session.get(Community, thread.community_id)
-    if "crisis" in pipeline.composer_check(text, community).labels:
+    if pipeline.composer_check(text, community).crisis:
         post.members_only = True
         if post.number == 1:
             thread.members_only = True
@@ -582,7 +582,7 @@ def identifiers_checked(text, community, remove=False):
     text, with identifiers taken out when `remove`; otherwise a 422 naming what was found."""
     if _body_problem(text):
         return text   # the service refuses it with its own message, without judging it first
-    spans = pipeline.phi_spans(pipeline.composer_check(text, community))
+    spans = pipeline.composer_check(text, community).body_phi
     if not spans:
         return text
     if remove:

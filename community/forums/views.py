@@ -138,7 +138,7 @@ def _identifiers_removed(form, community):
     """The composer's warning before anything is saved: False (and a warning on the form) when the
     text has personal identifiers; "Remove and post" takes them out here. The worker's check still
     runs and redacts what this one misses."""
-    spans = pipeline.phi_spans(pipeline.composer_check(form.body.data or "", community))
+    spans = pipeline.composer_check(form.body.data or "", community).body_phi
     if not spans:
         return True
     if request.form.get("identifiers") == "remove":

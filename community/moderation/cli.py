@@ -12,8 +12,9 @@ moderation_cli = AppGroup("moderation", help="Moderation tools.")
 def classify_command(file):
     """Label each {"id", "text"} line of FILE (or - for stdin) as a post by an established
     member under the global rules; write {"id", "labels", "notices"} lines to stdout."""
-    from .filters import CONSULT_NOTICE, CRISIS_RESOURCES, run_filters
+    from . import decide, pipeline
 
+    locale = "en"
     for lineno, line in enumerate(file, 1):
         line = line.strip()
         if not line:
@@ -24,11 +25,10 @@ def classify_command(file):
             raise click.ClickException(f"line {lineno}: not JSON ({exc.msg})") from None
         if not isinstance(item, dict) or "id" not in item:
             raise click.ClickException(f"line {lineno}: expected an object with an \"id\"")
-        decision = run_filters(str(item.get("text") or ""))
-        notices = []
-        if "consult_reminder" in decision.labels:
-            notices.append({"kind": "consult_reminder", "text": CONSULT_NOTICE})
-        if "crisis" in decision.labels:
-            notices.append({"kind": "crisis_resources", "text": CRISIS_RESOURCES})
-        click.echo(json.dumps({"id": item["id"], "labels": list(decision.labels), "notices": notices},
+        # No rules are read: the global ones hold or censor, which changes no label or notice
+        # kind here, and reading them would need an initialised database.
+        outcome = decide.decide(pipeline.judge_text(str(item.get("text") or ""), None))
+        notices = [pipeline.notice(kind, outcome, locale) for kind in outcome.notices
+                   if kind in ("consult_reminder", "crisis_resources")]
+        click.echo(json.dumps({"id": item["id"], "labels": list(outcome.labels), "notices": notices},
                               ensure_ascii=False))

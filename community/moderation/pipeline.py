@@ -13,6 +13,8 @@ from ..models_base import utcnow
 from ..forums import lifecycle
 from ..forums.models import Community, PostRevision, Thread
 from . import alerts, filters, log, rules
+from .decide import RuleHit, Situation, Trust, decide
+from .decide import phi_spans as decide_phi_spans
 from .models import PRIORITY, ReviewItem, Sanction, Verdict
 
 # Notice kinds the pipeline owns (recomputed on every run); the others are shown to everyone
@@ -63,12 +65,13 @@ PRECHECK_CHARS = 5_000
 
 def composer_check(text, community):
     """The composer's synchronous check (crisis and identifiers only, in the first PRECHECK_CHARS
-    characters): what to tell the author now. Its spans are offsets into `text` too."""
-    return precheck(text[:PRECHECK_CHARS], community)
+    characters), decided as the worker decides: what to tell the author now (an Outcome; its
+    spans are offsets into `text` too)."""
+    return decide(precheck(text[:PRECHECK_CHARS], community))
 
 
 def phi_spans(decision):
-    return [s for v in decision.verdicts if v.filter == "phi" for s in v.spans]
+    return list(decide_phi_spans(decision))
 
 
 def describe(spans):
@@ -82,7 +85,7 @@ def describe(spans):
 
 def remove_identifiers(text, community):
     """The composer's "remove and post": the identifiers found, replaced."""
-    spans = phi_spans(composer_check(text, community))
+    spans = composer_check(text, community).body_phi
     return filters.redact(text, spans) if spans else text
 
 
@@ -103,42 +106,41 @@ def _rewrite(text, decision):
     return "".join(out)
 
 
-def _judge(text, regions):
+def judge(text, regions):
+    """The filters' verdicts on one text (None for an empty one)."""
     return filters.run_filters(text, regions=regions) if text.strip() else None
 
 
 def judge_text(text, community):
     """The filters' decision on a text as if posted in `community` (None: default regions)."""
-    return _judge(text, regions_of(community) if community else filters.DEFAULT_REGIONS)
+    return judge(text, regions_of(community) if community else filters.DEFAULT_REGIONS)
 
 
-def outcome_of(decision, hits):
-    """In words, what the pipeline would do with a post (for the rules' test box)."""
-    enforced = {rule.action for rule, _ in hits if rule.mode == "enforce"}
-    actions = decision.actions if decision else frozenset()
-    labels = decision.labels if decision else ()
-    if "block" in enforced:
-        return "refused at submit (block rule)"
-    steps = []
-    if "crisis" in labels:
-        steps.append("crisis resources to the author, members only, moderators alerted")
-    if "escalate" in enforced:
-        steps.append("escalated to the top of the queue")
-    if "hold" in actions or "require_approval" in enforced:
-        steps.append("held for review")
-    if "flag" in enforced:
-        steps.append("put in the review queue")
-    if decision and phi_spans(decision):
-        steps.append("identifiers removed")
-    if "censor" in enforced or "censor" in actions:
-        steps.append("words censored")
-    if "notice:consult_reminder" in actions or "notice" in enforced:
-        steps.append("notice attached")
-    return "; ".join(steps) or "published as written"
+def rule_hits(hits):
+    """decide's view of the watched-word rules that matched: the enforced ones, each once."""
+    seen, out = set(), []
+    for rule, _ in hits:
+        if rule.mode == "enforce" and (rule.id, rule.action) not in seen:
+            seen.add((rule.id, rule.action))
+            out.append(RuleHit(rule.id, rule.action, rule.message, rules.reason(rule)))
+    return out
+
+
+def notice(kind, outcome, locale, rule_messages=None):
+    """The one text of each notice kind, wherever it is shown (site, API, classify)."""
+    if kind == "consult_reminder":
+        return {"kind": kind, "text": filters.CONSULT_NOTICE}
+    if kind == "crisis_resources":
+        return crisis_notice(locale)
+    if kind == "redacted":
+        return {"kind": kind, "text": (
+            f"We removed {describe(outcome.body_phi + outcome.title_phi)} from your post to protect your privacy. "
+            "Only the moderators can see what was there, until they have reviewed it.")}
+    return {"kind": kind, "text": (rule_messages or {}).get(kind, "")}
 
 
 def moderate_post(post_id):
-    """Judge a post and apply the decision. Returns the post (or None if there is none)."""
+    """Judge a post, decide, and apply the outcome in one transaction. Returns the post (or None)."""
     # Only the post and its thread are locked, in the one order (lifecycle.lock).
     post, thread = lifecycle.lock(post_id)
     if post is None or post.state in ("deleted", "rejected"):
@@ -149,17 +151,31 @@ def moderate_post(post_id):
         return post
     community = db.session.get(Community, thread.community_id)
     author = db.session.get(User, post.author_id)
+
+    # judge
     regions = regions_of(community)
     judged = post.body
     judged_hash = text_hash(judged)
-    decision = _judge(judged, regions)
-    title_decision = _judge(thread.title, regions) if post.number == 1 else None
-    decisions = [d for d in (decision, title_decision) if d]
-    labels = sorted({label for d in decisions for label in d.labels})
-    actions = set().union(*(d.actions for d in decisions)) if decisions else set()
-    verdicts = [v for d in decisions for v in d.verdicts]
-    # Spans shown to moderators are offsets into the body; the title's are not kept.
+    decision = judge(judged, regions)
+    title_decision = judge(thread.title, regions) if post.number == 1 else None
+    title = thread.title if post.number == 1 else ""
+    watched = rules.rules_for(community.id)
+    # one time budget for all the rules on this post (body, title and the censor pass below)
+    unfinished, until = [], rules.deadline()
+    hits = rules.matches(watched, judged, unfinished, until) + [
+        (rule, []) for rule, _ in rules.matches(watched, title, unfinished, until)]
+
+    # decide
+    outcome = decide(
+        decision, title_decision, rule_hits(hits), unfinished=any(r.mode == "enforce" for r in unfinished),
+        trust=Trust(author.approved_posts, author.is_new),
+        situation=Situation(pending=post.state == "pending",
+                            waiting_thread=post.number > 1 and thread.state in ("pending", "held")),
+        suppressed=frozenset(post.suppressed_notices or ()))
+
+    # apply
     body_verdicts = decision.verdicts if decision else ()
+    # Spans shown to moderators are offsets into the body; the title's are not kept.
     tagged = [(v, "") for v in body_verdicts] + [(v, " (title)") for v in (title_decision.verdicts if title_decision else ())]
     for verdict, where in tagged:
         if verdict.labels or verdict.actions:
@@ -168,39 +184,21 @@ def moderate_post(post_id):
                 actions=sorted(verdict.actions), reasons=list(verdict.reasons),
                 spans=[[s.start, s.end, s.kind] for s in verdict.spans],
             ))
-    # Watched-word rules: enforced ones act below, shadow ones are only logged.
-    title = thread.title if post.number == 1 else ""
-    watched = rules.rules_for(community.id)
-    # one time budget for all the rules on this post (body, title and the censor pass below)
-    unfinished, until = [], rules.deadline()
-    hits = rules.matches(watched, judged, unfinished, until) + [
-        (rule, []) for rule, _ in rules.matches(watched, title, unfinished, until)]
-    seen, rule_hits = set(), []
-    for rule, _spans in hits:
-        if rule.id not in seen:
-            seen.add(rule.id)
-            rule_hits.append((rule, [s for r, ss in hits if r.id == rule.id for s in ss]))
-    rules.note_hits(rule_hits)
-    enforced = [(rule, spans) for rule, spans in rule_hits if rule.mode == "enforce"]
-    for rule, _ in rule_hits:
+    matched = list({rule.id: rule for rule, _ in hits}.values())
+    rules.note_hits([(rule, None) for rule in matched])
+    for rule in matched:
         if rule.mode == "shadow":
             log.record(None, "rule.shadow_hit", "post", post.id, community.id, rules.reason(rule))
-    rule_actions = {rule.action for rule, _ in enforced}
-    rule_reasons = [rules.reason(rule) for rule, _ in enforced]
-
-    crisis = "crisis" in labels
-    found_phi = phi_spans(decision) if decision else []
-    title_phi = phi_spans(title_decision) if title_decision else []
 
     # Identifiers and profanity leave every stored public version: body, title and history.
-    if decision and (found_phi or "censor" in decision.actions):
+    if outcome.body_phi or outcome.censor_body:
         post.body = _rewrite(judged, decision)
         post.body_html = render(post.body)
-    if "censor" in rule_actions:
-        post.body = rules.censor(post.body, rules.matches([r for r, _ in enforced if r.action == "censor"], post.body,
-                                                          unfinished, until))
+    if outcome.rule_censor:
+        censoring = [r for r in matched if r.mode == "enforce" and r.action == "censor"]
+        post.body = rules.censor(post.body, rules.matches(censoring, post.body, unfinished, until))
         post.body_html = render(post.body)
-    if title_decision and (title_phi or "censor" in title_decision.actions):
+    if outcome.title_phi or outcome.censor_title:
         thread.title = _rewrite(thread.title, title_decision)[:200]
     # Every run, not only when the current text had some: an edit made before the previous run
     # finished can have put unredacted text into the history.
@@ -210,50 +208,21 @@ def moderate_post(post_id):
             revision.body = filters.redact(revision.body, found)
             revision.body_html = render(revision.body)
 
+    messages = {f"rule:{r.id}": r.message for r in matched}
     notices = [n for n in post.notices or () if n["kind"] not in PIPELINE_NOTICES and not n["kind"].startswith("rule:")]
-    suppressed = set(post.suppressed_notices or ())
-    if "notice:consult_reminder" in actions and "consult_reminder" not in suppressed:
-        notices.append({"kind": "consult_reminder", "text": filters.CONSULT_NOTICE})
-    for rule, _ in enforced:
-        if rule.action == "notice" and f"rule:{rule.id}" not in suppressed:
-            notices.append({"kind": f"rule:{rule.id}", "text": rule.message})
-    if crisis:
-        notices.append(crisis_notice(community.locale))
-    if found_phi or title_phi:
-        notices.append({"kind": "redacted", "text": (
-            f"We removed {describe(found_phi + title_phi)} from your post to protect your privacy. "
-            "Only the moderators can see what was there, until they have reviewed it.")})
+    notices += [notice(kind, outcome, community.locale, messages) for kind in outcome.notices]
 
-    # Trust: a new member's first posts wait for approval (DESIGN.md), except a crisis post: it is
-    # limited to members and the moderators are alerted instead. Crisis is never rejected.
-    first_posts = author.approved_posts < 2 and not crisis
-    reject = "reject_if_new" in actions and author.is_new and author.approved_posts == 0 and not crisis
-    # A block rule added after the post was written holds it (the composer refuses new ones).
-    # Enforced rules not finished in time may have been the ones to act: a moderator reads the post.
-    unfinished = [rule for rule in unfinished if rule.mode == "enforce"]
-    hold = "hold" in actions or (post.state == "pending" and first_posts) or bool(
-        rule_actions & {"require_approval", "block"}) or bool(unfinished)
-    reasons = [r for v in verdicts if v.labels for r in v.reasons] + [
-        rules.reason(r) for r, _ in enforced if r.action in ("require_approval", "block")] + (
-        [rules.UNFINISHED] if unfinished else [])
-    if post.state == "pending" and first_posts and "hold" not in actions:
-        reasons.append("First posts from a new member wait for approval.")
-    # A reply to a thread still waiting for approval waits with it, and is decided on its own.
-    waiting_thread = post.number > 1 and thread.state in ("pending", "held")
-    if post.state == "pending" and waiting_thread:
-        hold = True
-        reasons.append("A reply to a thread that is waiting for approval.")
-
-    if crisis:
+    if outcome.members_only:
         post.members_only = True
         if post.number == 1:
             thread.members_only = True
-        item = _review_item(post, community, "crisis", judged_hash, [r for v in verdicts if v.filter == "crisis" for r in v.reasons],
-                            body_verdicts, original=None, urgent="escalate_now" in actions)
+    if outcome.crisis:
+        item = _review_item(post, community, "crisis", judged_hash, outcome.crisis_reasons, body_verdicts,
+                            original=None, urgent=outcome.urgent)
         if item is not None:
             db.session.flush()
             alerts.raise_alert(item, community)
-    if reject:
+    if outcome.reject:
         lifecycle.reject(post, thread, community)
         author.silenced_at = utcnow()
         # A site-wide silence with no actor: the member sees it on their standing page and may appeal.
@@ -262,24 +231,21 @@ def moderate_post(post_id):
                                 message="Your first post looked like spam, so your account cannot post for now. "
                                         "If this is a mistake, appeal and a moderator will look at it."))
         notices.append({"kind": "moderator", "text": "This post was not published: it looked like spam."})
-    elif hold and post.state in ("pending", "published"):
+    elif outcome.hold and post.state in ("pending", "published"):
         lifecycle.hold(post, thread, community)
-    if not reject and (hold or found_phi or title_phi):
-        _review_item(post, community, "held" if post.state == "held" else "phi", judged_hash, reasons, body_verdicts,
-                     original=judged if (found_phi or title_phi) else None)
-    if "escalate" in rule_actions:
-        item = _review_item(post, community, "escalated", judged_hash,
-                            [rules.reason(r) for r, _ in enforced if r.action == "escalate"], (), original=None)
+    if not outcome.reject and (outcome.hold or outcome.redacted):
+        _review_item(post, community, "held" if post.state == "held" else "phi", judged_hash, outcome.hold_reasons,
+                     body_verdicts, original=judged if outcome.redacted else None)
+    if outcome.escalate_reasons:
+        item = _review_item(post, community, "escalated", judged_hash, outcome.escalate_reasons, (), original=None)
         if item is not None:
             db.session.flush()
             alerts.rule_alert(item, community)
-    if "flag" in rule_actions and post.state != "held":
-        _review_item(post, community, "flagged", judged_hash,
-                     [rules.reason(r) for r, _ in enforced if r.action == "flag"], (), original=None)
-    _log_decision(post, community, labels, actions, rule_reasons, reject, hold and post.state == "held",
-                  found_phi or title_phi, crisis, first_posts=post.state == "held" and first_posts)
+    if outcome.flag_reasons and post.state != "held":
+        _review_item(post, community, "flagged", judged_hash, outcome.flag_reasons, (), original=None)
+    _log_decision(post, community, outcome)
 
-    post.labels = labels
+    post.labels = list(outcome.labels)
     post.notices = notices
     post.moderation_status = "done"
     post.moderated_hash = text_hash(post.body)
@@ -292,23 +258,24 @@ def moderate_post(post_id):
     return post
 
 
-def _log_decision(post, community, labels, actions, rule_reasons, rejected, held, redacted, crisis, first_posts=False):
+def _log_decision(post, community, outcome):
     """The pipeline's own entry in the staff log: what it did and why (labels and rules, no text)."""
-    why = ", ".join(labels)
-    if first_posts:
+    held = outcome.hold and post.state == "held"
+    why = ", ".join(outcome.labels)
+    if held and outcome.first_posts:
         why = f"{why}; first posts from a new member" if why else "First posts from a new member"
     why = why or "no labels"
-    if rule_reasons:
-        why += "; " + "; ".join(rule_reasons)
-    if rejected:
+    if outcome.rule_reasons:
+        why += "; " + "; ".join(outcome.rule_reasons)
+    if outcome.reject:
         log.record(None, "pipeline.reject", "post", post.id, community.id, why + "; author silenced")
     elif held:
         log.record(None, "pipeline.hold", "post", post.id, community.id, why)
-    elif labels or rule_reasons:
+    elif outcome.labels or outcome.rule_reasons:
         log.record(None, "pipeline.publish", "post", post.id, community.id, why)
-    if crisis:
+    if outcome.crisis:
         log.record(None, "pipeline.crisis_alert", "post", post.id, community.id, "crisis resources shown; members only")
-    if redacted:
+    if outcome.redacted:
         log.record(None, "pipeline.redact", "post", post.id, community.id, "identifiers removed")
 
 

@@ -20,7 +20,7 @@ from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forums.models import Community
 from ..models_base import utcnow
-from . import log
+from . import decide, log
 from .models import RULE_ACTIONS, RULE_MATCH_TYPES, Rule
 
 PATTERN_MAX = 300
@@ -28,7 +28,6 @@ MESSAGE_MAX = 300
 RULES_MAX = 500            # per community (and for the global list); Discourse caps at 2,000
 RULE_TIMEOUT = 0.05        # seconds per rule per text
 RULES_BUDGET = 0.2         # seconds for all the rules on one post together (its body and title)
-UNFINISHED = "Watched-word rules could not finish on this post in time: a moderator should read it."
 ACTION_NAMES = {
     "block": "Block: refuse the post, telling the author why",
     "censor": "Censor: replace the words with ***",
@@ -407,5 +406,7 @@ def test(viewer, community_id, text, extra=None):
         "skipped": [{"id": rule.id or None, "reason": reason(rule) + " — too slow on this text, skipped"}
                     for rule in slow],
     }
-    result["outcome"] = pipeline.outcome_of(decision, hits)
+    outcome = decide.decide(decision, None, pipeline.rule_hits(hits),
+                            unfinished=any(rule.mode == "enforce" for rule in slow))
+    result["outcome"] = decide.in_words(outcome)
     return result

@@ -245,6 +245,9 @@ def test_classify_cli(tmp_path, monkeypatch):
     assert out["b"]["labels"] == ["crisis"]
     assert [n["kind"] for n in out["b"]["notices"]] == ["crisis_resources"]
     assert "988" in out["b"]["notices"][0]["text"]
+    with app.app_context():   # one text of the resources: the site's, for the default locale
+        from community.moderation.pipeline import crisis_notice
+        assert out["b"]["notices"][0] == crisis_notice("en")
     assert out["c"] == {"id": "c", "labels": [], "notices": []}
 
 

@@ -9,12 +9,10 @@ from . import abuse, consult_reminder, crisis, phi, spam
 from .base import Decision, FilterVerdict, Span
 from .normalize import Text
 
-__all__ = ["CONSULT_NOTICE", "CRISIS_RESOURCES", "Decision", "FilterVerdict", "LABELS", "Span",
+__all__ = ["CONSULT_NOTICE", "Decision", "FilterVerdict", "LABELS", "Span",
            "censor", "quick_check", "redact", "run_filters", "warm"]
 
 CONSULT_NOTICE = "Talk with your clinician before changing any medication or lifestyle habit"
-CRISIS_RESOURCES = ("If you are in danger now, call your local emergency number. Crisis lines: "
-                    "988 (US), 116 123 (UK/IE), 13 11 14 (AU), 1-833-456-4566 (CA)")
 LABELS = ("consult_reminder", "phi", "crisis", "spam", "abuse")
 DEFAULT_REGIONS = ("US", "GB", "CA", "AU", "IE", "NZ")
 PHI_KINDS = frozenset({"phone", "email", "address", "id_number", "dob", "name"})
