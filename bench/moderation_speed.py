@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = next((d for d in (ROOT.parent / "shared", Path("/work/shared")) if d.exists()), ROOT.parent / "shared")
-SOURCES = [SHARED / "data/moderation_dev.jsonl", ROOT / "tests/moderation/cases.jsonl"]
+SOURCES = [SHARED / "data/moderation_dev.jsonl", ROOT / "community/moderation/data/own-cases.jsonl"]
 FILLER = (" Thanks for reading, and thanks to everyone here for the support this month."
           " Fatigue has been up and down but the new routine helps a bit.")
 

@@ -19,6 +19,14 @@ DEFAULT_CRISIS_RESOURCES = {
         "Australia: call Lifeline on 13 11 14.",
         "Canada: call or text 9-8-8, or 1-833-456-4566.",
     ],
+    # For posts written in Spanish, wherever they are posted: Spain, Mexico and the US.
+    "es": [
+        "Si puedes llegar a actuar sobre pensamientos de suicidio o de hacerte daño, o alguien está en peligro "
+        "ahora, llama al número de emergencias de tu país (112 en España, 911 en México y EE. UU.).",
+        "España: llama al 024 (línea de atención a la conducta suicida), gratis y a cualquier hora.",
+        "México: llama a la Línea de la Vida, 800 911 2000.",
+        "EE. UU.: llama o escribe al 988 y marca 2 para hablar en español.",
+    ],
 }
 
 

@@ -475,12 +475,13 @@ def _screen_for_crisis(post, thread, text):
     """The synchronous half of the crisis rule: the author sees the resources at once and the post
     is limited to members before anyone else could see it; the worker's run is the authority."""
     community = db.session.get(Community, thread.community_id)
-    if pipeline.composer_check(text, community).crisis:
+    outcome = pipeline.composer_check(text, community)
+    if outcome.crisis:
         post.members_only = True
         if post.number == 1:
             thread.members_only = True
         post.notices = [n for n in post.notices or () if n["kind"] != "crisis_resources"] + [
-            pipeline.crisis_notice(community.locale)]
+            pipeline.notice("crisis_resources", outcome, community.locale)]
         return True
     return False
 

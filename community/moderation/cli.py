@@ -14,7 +14,7 @@ def classify_command(file):
     member under the global rules; write {"id", "labels", "notices"} lines to stdout."""
     from . import decide, pipeline
 
-    locale = "en"
+    locale = "en"   # an empty text
     for lineno, line in enumerate(file, 1):
         line = line.strip()
         if not line:
@@ -27,8 +27,22 @@ def classify_command(file):
             raise click.ClickException(f"line {lineno}: expected an object with an \"id\"")
         # No rules are read: the global ones hold or censor, which changes no label or notice
         # kind here, and reading them would need an initialised database.
-        outcome = decide.decide(pipeline.judge_text(str(item.get("text") or ""), None))
-        notices = [pipeline.notice(kind, outcome, locale) for kind in outcome.notices
+        decision = pipeline.judge_text(str(item.get("text") or ""), None)
+        outcome = decide.decide(decision)
+        notices = [pipeline.notice(kind, outcome, decision.language if decision else locale) for kind in outcome.notices
                    if kind in ("consult_reminder", "crisis_resources")]
-        click.echo(json.dumps({"id": item["id"], "labels": list(outcome.labels), "notices": notices},
-                              ensure_ascii=False))
+        # "scores": the classifier's probability per label (phi has no head: the rules find spans)
+        scores = {label: (decision.scores or {}).get(label, 0.0) if decision else 0.0
+                  for label in ("consult_reminder", "crisis", "spam", "abuse")}
+        click.echo(json.dumps({"id": item["id"], "labels": list(outcome.labels), "notices": notices,
+                               "scores": scores}, ensure_ascii=False))
+
+
+@moderation_cli.command("train")
+def train_command():
+    """Rebuild the classifier in community/moderation/model/ from community/moderation/data/."""
+    from . import classifier
+
+    meta = classifier.train()
+    click.echo(f"{meta['rows']} posts, {meta['features']} features; data sha256 {meta['data_sha256']}; "
+               f"artifact sha256 {meta['artifact_sha256']}")

@@ -62,6 +62,7 @@ class Outcome:
     escalate_reasons: tuple[str, ...]
     flag_reasons: tuple[str, ...]
     rule_reasons: tuple[str, ...]
+    language: str = "en"           # the body's, as the judge detected it: the resources follow it
 
     @property
     def redacted(self):
@@ -118,6 +119,7 @@ def decide(body, title=None, rules=(), unfinished=False, trust=ESTABLISHED, situ
         escalate_reasons=tuple(hit.reason for hit in rules if hit.action == "escalate"),
         flag_reasons=tuple(hit.reason for hit in rules if hit.action == "flag"),
         rule_reasons=tuple(hit.reason for hit in rules),
+        language=body.language if body else "en",
     )
 
 

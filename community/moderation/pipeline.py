@@ -13,6 +13,7 @@ from ..models_base import utcnow
 from ..forums import lifecycle
 from ..forums.models import Community, PostRevision, Thread
 from . import alerts, filters, log, rules
+from . import judge as judging
 from .decide import RuleHit, Situation, Trust, decide
 from .decide import phi_spans as decide_phi_spans
 from .models import PRIORITY, ReviewItem, Sanction, Verdict
@@ -35,6 +36,11 @@ def text_hash(text):
 
 def regions_of(community):
     return tuple(r.strip().upper() for r in (community.phone_regions or "").split(",") if r.strip()) or ("US",)
+
+
+def resources_locale(outcome, community_locale):
+    """A post in Spanish gets the Spanish resources in any community; otherwise the community's."""
+    return "es" if outcome.language == "es" else community_locale
 
 
 def crisis_notice(locale):
@@ -67,7 +73,7 @@ def composer_check(text, community):
     """The composer's synchronous check (crisis and identifiers only, in the first PRECHECK_CHARS
     characters), decided as the worker decides: what to tell the author now (an Outcome; its
     spans are offsets into `text` too)."""
-    return decide(precheck(text[:PRECHECK_CHARS], community))
+    return decide(judging.quick(text[:PRECHECK_CHARS], regions=regions_of(community)))
 
 
 def phi_spans(decision):
@@ -107,8 +113,8 @@ def _rewrite(text, decision):
 
 
 def judge(text, regions):
-    """The filters' verdicts on one text (None for an empty one)."""
-    return filters.run_filters(text, regions=regions) if text.strip() else None
+    """The filters' and the classifier's verdicts on one text (None for an empty one)."""
+    return judging.judge(text, regions)
 
 
 def judge_text(text, community):
@@ -131,7 +137,7 @@ def notice(kind, outcome, locale, rule_messages=None):
     if kind == "consult_reminder":
         return {"kind": kind, "text": filters.CONSULT_NOTICE}
     if kind == "crisis_resources":
-        return crisis_notice(locale)
+        return crisis_notice(resources_locale(outcome, locale))
     if kind == "redacted":
         return {"kind": kind, "text": (
             f"We removed {describe(outcome.body_phi + outcome.title_phi)} from your post to protect your privacy. "

@@ -19,7 +19,7 @@ SHARED_SET = next(
     ) if (d / "data/moderation_dev.jsonl").exists()),
     HERE.parents[2].parent / "shared/data/moderation_dev.jsonl",
 )
-OWN_SET = HERE.parents[1] / "moderation/cases.jsonl"
+OWN_SET = HERE.parents[2] / "community/moderation/data/own-cases.jsonl"
 LABELS = ("consult_reminder", "phi", "crisis", "spam", "abuse")
 
 
@@ -248,7 +248,10 @@ def test_classify_cli(tmp_path, monkeypatch):
     with app.app_context():   # one text of the resources: the site's, for the default locale
         from community.moderation.pipeline import crisis_notice
         assert out["b"]["notices"][0] == crisis_notice("en")
-    assert out["c"] == {"id": "c", "labels": [], "notices": []}
+    assert {k: v for k, v in out["c"].items() if k != "scores"} == {"id": "c", "labels": [], "notices": []}
+    assert set(out["a"]["scores"]) == {"consult_reminder", "crisis", "spam", "abuse"}
+    assert out["a"]["scores"]["consult_reminder"] > out["c"]["scores"]["consult_reminder"]
+    assert out["b"]["scores"]["crisis"] > out["c"]["scores"]["crisis"]
 
 
 def test_an_email_address_is_a_contact_detail_not_a_link_to_a_site():

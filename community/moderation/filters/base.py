@@ -25,3 +25,5 @@ class Decision:
     labels: tuple[str, ...]
     actions: frozenset[str]
     verdicts: tuple[FilterVerdict, ...]
+    scores: dict | None = None     # the classifier's, per head, when it ran (community.moderation.judge)
+    language: str = "en"

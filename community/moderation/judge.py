@@ -1,0 +1,89 @@
+"""judge: the rules' verdicts and the classifier's scores on one text, combined by the decision
+rule of community/moderation/README.md. Pure (no database, no Flask): the worker, the composer's
+check, the test box and `moderation classify` all judge through here."""
+from dataclasses import replace
+from functools import lru_cache
+
+from . import classifier, filters
+from .filters import Decision, FilterVerdict
+
+# What a classifier label does when the rules found nothing: the same as the rule's own label.
+# Spam and abuse stay with the rules (links, lexicons, trust) until the training data covers
+# them as well as crisis and consult: their heads are trained and scored, not acted on.
+CLASSIFIER_ACTIONS = {
+    "crisis": ("crisis_resources", "limit_members", "alert"),
+    "consult_reminder": ("notice:consult_reminder",),
+}
+QUICK_LABELS = ("crisis",)   # the composer's synchronous check: crisis (and the rules' identifiers)
+URGENT_TIERS = ("urgent: plan, means, goodbye or an act in progress", "urgent: a third party at risk")
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH).with_low_accuracy_mode().build()
+
+
+def language(text):
+    """"es" or "en", from the text itself (a community's locale says nothing about one post)."""
+    found = _detector().detect_language_of(text[:2000])
+    return "es" if found is not None and found.name == "SPANISH" else "en"
+
+
+def thresholds():
+    return classifier.model().meta["thresholds"]
+
+
+def combine(decision, scores, labels=tuple(CLASSIFIER_ACTIONS), lang="en"):
+    """The rules' decision with the classifier's labels added where the rules found none.
+    A crisis post found by either is urgent when the rules say tier A or T, or the urgent head
+    is over its threshold; otherwise it goes to the check-in lane (decide)."""
+    limits = thresholds()
+    found = set(decision.labels)
+    verdicts = list(decision.verdicts)
+    added, reasons = [], []
+    for label in labels:
+        if label not in found and scores.get(label, 0.0) >= limits[label]:
+            added.append(label)
+            reasons.append(f"classifier: {label.replace('_', ' ')} {scores[label]:.2f}")
+    actions = {a for label in added for a in CLASSIFIER_ACTIONS[label]}
+    crisis = "crisis" in found or "crisis" in added
+    rules_urgent = "escalate_now" in decision.actions
+    model_urgent = crisis and scores.get("crisis_urgent", 0.0) >= limits["crisis_urgent"]
+    if crisis and model_urgent and not rules_urgent:
+        actions.add("escalate_now")
+        reasons.append(f"classifier: urgent {scores['crisis_urgent']:.2f}")
+    if added or model_urgent:
+        verdicts.append(FilterVerdict("classifier", tuple(added), tuple(sorted(actions)), (), tuple(reasons)))
+    merged = tuple(label for label in filters.LABELS if label in found or label in added)
+    all_actions = set(decision.actions) | actions
+    if crisis:
+        all_actions.discard("reject_if_new")
+    return replace(decision, labels=merged, actions=frozenset(all_actions), verdicts=tuple(verdicts),
+                   scores=scores, language=lang)
+
+
+def judge(text, regions=filters.DEFAULT_REGIONS):
+    """All filters and the classifier over one post (None for an empty text)."""
+    if not text.strip():
+        return None
+    return combine(filters.run_filters(text, regions=regions), classifier.scores(text), lang=language(text))
+
+
+def quick(text, regions=filters.DEFAULT_REGIONS):
+    """Crisis and identifiers: what the composer checks while the author waits."""
+    decision = filters.quick_check(text, regions=regions)
+    if not text.strip():
+        return decision
+    return combine(decision, classifier.scores(text), labels=QUICK_LABELS, lang=language(text))
+
+
+def lane(decision):
+    """"urgent", "check_in" or None: how a crisis post is handled (README, graded lanes)."""
+    if decision is None or "crisis" not in decision.labels:
+        return None
+    return "urgent" if "escalate_now" in decision.actions else "check_in"
+
+
+__all__ = ["Decision", "combine", "judge", "lane", "language", "quick"]
