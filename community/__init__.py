@@ -261,7 +261,24 @@ def _errors(app):
     def http_error(exc):
         if is_api_request():
             return http_error_json(exc)
+        if exc.code == 429:
+            return render_error(429, "Slow down", _wait_message())
         return render_error(exc.code, *pages.get(exc.code, ("Something is not right", "Please go back and try again.")))
+
+    def _wait_message():
+        """The real wait, from the limit that was hit (a page saying "a minute" for an hourly
+        limit sent people back to fail again)."""
+        import math
+        import time
+
+        from .extensions import limiter
+
+        hit = limiter.current_limit
+        if hit is None:
+            return pages[429][1]
+        minutes = max(1, math.ceil((hit.reset_at - time.time()) / 60))
+        wait = "a minute" if minutes == 1 else f"{minutes} minutes"
+        return f"Too many attempts from here for now. Please try again in {wait}."
 
     for code in (*pages, 401, 409, 415, 422):
         app.register_error_handler(code, http_error)

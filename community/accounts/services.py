@@ -36,7 +36,7 @@ RESERVED_USERNAMES = {"admin", "administrator", "moderator", "support", "staff",
 # Failed sign-ins under one name before each attempt waits: 2 s, then doubling up to 30 s.
 THROTTLE_AFTER = 5
 MAX_DELAY = 30
-THROTTLED = "Too many attempts for this account; wait {} seconds or ask for a sign-in link by e-mail."
+THROTTLED = "Too many attempts for this account; wait {} or ask for a sign-in link by e-mail."
 # Wrong second-factor codes before a wait of 5 minutes, doubling with each run up to an hour.
 TOTP_TRIES = 5
 TOTP_WAIT = timedelta(minutes=5)
@@ -359,7 +359,7 @@ def _claim_attempt(login, now):
     db.session.commit()
     if not claimed:
         wait = max(1, math.ceil((retry_at - now).total_seconds()))
-        raise TooManyAttempts(THROTTLED.format(wait))
+        raise TooManyAttempts(THROTTLED.format("1 second" if wait == 1 else f"{wait} seconds"))
     return failures + 1
 
 

@@ -36,7 +36,10 @@ def _start_session(user, two_factor=False):
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit("10/hour", methods=["POST"])
+# Ten sign-ups an hour from one address; a form sent back with a field error (422) does not count
+# towards them, so a newcomer's typos cannot lock them out, but every attempt counts towards 40.
+@limiter.limit("10/hour", methods=["POST"], deduct_when=lambda response: response.status_code != 422)
+@limiter.limit("40/hour", methods=["POST"])
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
@@ -126,6 +129,8 @@ def login_2fa():
             _start_session(db.session.get(User, user.id), two_factor=True)
             return redirect(target)
         auth_event("2fa_failed", user.id)
+        # Emptied, or the next code typed on a phone lands after the wrong one and fails too.
+        form.code.data, form.code.raw_data = "", []
         form.code.errors = [problem if problem != services.CODE_WRONG
                             else "That code did not match. Try the newest code, or a recovery code."]
     return render_template("accounts/login_2fa.html", form=form), 422 if form.errors else 200
@@ -363,7 +368,8 @@ def two_factor():
         else:
             auth_event("2fa_enabled", current_user.id)
             flash("Two-factor authentication is on. Keep your recovery codes somewhere safe.", "success")
-            return render_template("accounts/two_factor.html", codes=codes, disable=DisableTotpForm(),
+            # formdata=None: the "turn it off" form must not come back holding the code just used
+            return render_template("accounts/two_factor.html", codes=codes, disable=DisableTotpForm(formdata=None),
                                    remaining=len(codes), empty=EmptyForm())
     secret = current_user.totp_secret
     if not secret or request.method == "GET":

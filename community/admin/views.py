@@ -20,6 +20,12 @@ def _admins_only():
         raise Forbidden("Admin pages need an admin account with two-factor authentication turned on.")
 
 
+@bp.route("/")
+def index():
+    # People type /admin; the admin pages start at the communities list.
+    return redirect(url_for("admin.communities"))
+
+
 @bp.route("/communities")
 def communities():
     rows = db.session.scalars(sa.select(Community).order_by(*BY_NAME)).all()
