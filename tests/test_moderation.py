@@ -22,7 +22,10 @@ from tests.helpers import PASSWORD, add_member, add_moderator, create_community,
 
 METFORMIN = "I stopped my metformin and use cinnamon now"
 CONTROL = "My metformin is working well and my A1c came back at 6.8 this week."
-CRISIS = "I can't do this anymore. I'm going to kill myself tonight."
+# Active ideation with no plan, day or means: the check-in lane (moderators, no timed escalation).
+CRISIS = "I can't do this anymore. I keep thinking about killing myself."
+# A plan with a day (tier A): the urgent lane.
+DATED = "I can't do this anymore. I'm going to kill myself tonight."
 PHONE_TEXT = "Text me on 07700 900123 or write to maple.walker@gmail.com if you want to talk."
 
 
@@ -216,7 +219,7 @@ def test_crisis_resources_at_once_post_limited_to_members_and_alert_raised(app, 
     assert f'id="p{post_id}"' not in text(app.test_client().get(f"/t/{world.thread_id}"))
     assert f'id="p{post_id}"' not in text(client_for(app, world.outsider).get(f"/t/{world.thread_id}"))
     bo_page = text(client_for(app, world.bo).get(f"/t/{world.thread_id}"))
-    assert "going to kill myself" in post_html(bo_page, post_id) and "not alone" not in post_html(bo_page, post_id)
+    assert "thinking about killing myself" in post_html(bo_page, post_id) and "not alone" not in post_html(bo_page, post_id)
 
     # The moderator is emailed (nothing of the post in it) and sees a badge on every page.
     body = mailbox.last_body("mo@example.org")
@@ -246,21 +249,18 @@ def test_the_badge_counts_only_what_the_queue_shows_never_an_alert_about_ones_ow
     assert "Crisis alert: 1" in text(mod.get("/"))
 
 
-def test_unacknowledged_alert_escalates_to_admins_and_repeats_until_acknowledged(app, world, mailbox):
+def test_an_urgent_alert_goes_to_admins_at_once_and_repeats_until_acknowledged(app, world, mailbox):
     with app.app_context():
-        reply_as(world.alex, world.thread_id, CRISIS)
+        reply_as(world.alex, world.thread_id, DATED)
         item = db.session.scalars(sa.select(ReviewItem).where(ReviewItem.kind == "crisis")).one()
-        assert alerts.escalate_unacknowledged() == 0  # not yet 30 minutes
-        item.created_at = utcnow() - timedelta(minutes=31)
-        db.session.commit()
-        assert alerts.escalate_unacknowledged() == 1
+        assert item.urgent and item.priority == 0 and item.escalated_at is not None
+        assert "admins" in mailbox.last_body("ada@example.org") and "repeats" in mailbox.last_body("ada@example.org")
         assert alerts.escalate_unacknowledged() == 0  # not again at once
-        assert "admins" in mailbox.last_body("ada@example.org")
-        item = db.session.get(ReviewItem, item.id)
-        assert item.escalated_at is not None and item.alert_count == 2
         item.last_alerted_at = utcnow() - timedelta(minutes=31)
         db.session.commit()
         assert alerts.escalate_unacknowledged() == 1 and len(mailbox.to("ada@example.org")) == 2
+        item = db.session.get(ReviewItem, item.id)
+        assert item.alert_count == 2
         item_id = item.id
     assert client_for(app, world.admin).post(f"/moderation/items/{item_id}/acknowledge").status_code == 302
     with app.app_context():
@@ -270,12 +270,35 @@ def test_unacknowledged_alert_escalates_to_admins_and_repeats_until_acknowledged
         assert alerts.escalate_unacknowledged() == 0
 
 
+def test_a_check_in_alert_reaches_the_moderators_once_and_is_never_escalated_on_a_timer(app, world, mailbox):
+    with app.app_context():
+        post_id = reply_as(world.alex, world.thread_id, CRISIS)
+        item = db.session.scalars(sa.select(ReviewItem).where(ReviewItem.kind == "crisis")).one()
+        assert not item.urgent and item.priority == 1 and item.escalated_at is None
+        assert item.reasons[0].startswith("Check-in:") and any("classifier: crisis" in r for r in item.reasons)
+        assert len(mailbox.to("mo@example.org")) == 1 and not mailbox.to("ada@example.org")
+        assert "repeats" not in mailbox.last_body("mo@example.org")
+        item.created_at = item.last_alerted_at = utcnow() - timedelta(hours=3)
+        db.session.commit()
+        assert alerts.escalate_unacknowledged() == 0 and not mailbox.to("ada@example.org")
+        item_id = item.id
+    # The author is offered the resources gently; the moderator finds a check-in ready to send.
+    notice = next(n for n in load(app, post_id).notices if n["kind"] == "crisis_resources")
+    assert notice["text"].startswith("If today is hard, these people are there any time.") and "988" in notice["text"]
+    mod = client_for(app, world.mod)
+    page = text(mod.get(f"/moderation/items/{item_id}"))
+    assert "Send alex a private check-in" in page and 'name="kind" value="message"' in page
+    form = {"community": world.community_id, "kind": "message", "message": "Hi alex, checking in. How are you today?"}
+    assert mod.post(f"/moderation/members/{world.alex.id}/sanction", data=form).status_code == 302
+    assert "Hi alex, checking in." in text(client_for(app, world.alex).get("/account/standing"))
+
+
 def test_no_moderators_or_third_party_imminent_risk_go_to_admins_at_once(app, world, mailbox):
     with app.app_context():
         quiet = create_community("lupus")
         add_member(world.alex, quiet)
         thread, _ = start_thread(world.alex, quiet, "Tired", "So tired lately.")
-        reply_as(world.alex, thread.id, CRISIS)
+        reply_as(world.alex, thread.id, CRISIS)   # check-in lane, but no moderator can open it: the admins
         reply_as(world.alex, world.thread_id,
                  "My brother just texted that he has a gun and is going to shoot himself right now, what do I do")
         items = db.session.scalars(sa.select(ReviewItem).where(ReviewItem.kind == "crisis").order_by(ReviewItem.id)).all()

@@ -25,7 +25,10 @@ from community.moderation.models import ReviewItem, Sanction, StaffAction
 from tests.forum_helpers import client_for, person, reply_as, text
 from tests.helpers import PASSWORD, add_member, add_moderator, create_community, start_thread
 
-CRISIS = "I can't do this anymore. I'm going to kill myself tonight."
+# Active ideation with no plan, day or means: the check-in lane (moderators, no timed escalation).
+CRISIS = "I can't do this anymore. I keep thinking about killing myself."
+# A plan with a day (tier A): the urgent lane.
+DATED = "I can't do this anymore. I'm going to kill myself tonight."
 URGENT = "My brother just texted that he has a gun and is going to shoot himself right now, what do I do"
 NEEDS_2FA = "You must turn on two-factor authentication to open it"
 

@@ -23,6 +23,7 @@ from . import log
 from .models import ReviewItem, describe_delivery
 
 SUBJECT = "Patient Commons: a member may need help now"
+CHECK_IN_SUBJECT = "Patient Commons: a member may be having a hard time"
 
 
 def _moderators(community_id, author_id):
@@ -64,7 +65,8 @@ def _deliver(item, moderators, admins, subject, body):
         accounts.queue_mail(user.email, subject, (
             f"Hello {user.username},\n\n{body}\n{link}\n\n"
             + ("" if user.totp_enabled else NEEDS_2FA.format(link=two_factor))
-            + ("This alert repeats until someone acknowledges it.\n" if item.kind == "crisis" else "")))
+            + ("This alert repeats until someone acknowledges it.\n"
+               if item.kind == "crisis" and (item.urgent or item.escalated_at) else "")))
     item.delivery = {"moderators": len(recipients) - len(admins), "admins": len(admins),
                      "without_2fa": sum(not u.totp_enabled for u in recipients.values())}
     if recipients:
@@ -85,9 +87,15 @@ def raise_alert(item, community):
     if escalate:
         item.escalated_at = now
     why = URGENT if item.urgent else NO_MODERATORS if not able else MODERATORS
-    _deliver(item, moderators, _admins(author_id) if escalate else (), SUBJECT,
-             f"A post may show that someone is at risk right now. {why}\n\n"
-             "Please open it, check on the member and acknowledge the alert:")
+    if item.urgent:
+        _deliver(item, moderators, _admins(author_id) if escalate else (), SUBJECT,
+                 f"A post may show that someone is at risk right now. {why}\n\n"
+                 "Please open it, check on the member and acknowledge the alert:")
+    else:
+        # The check-in lane: one e-mail, no timed escalation (escalate_unacknowledged skips it).
+        _deliver(item, moderators, _admins(author_id) if escalate else (), CHECK_IN_SUBJECT,
+                 f"A member may be having a hard time. {why}\n\n"
+                 "Nothing suggests immediate danger, but a private check-in may help. Please open it:")
     item.last_alerted_at = now
     item.alert_count = 1
 
@@ -128,8 +136,8 @@ def escalate_unacknowledged(now=None):
     ).all()
     sent = 0
     for item in items:
-        if item.escalated_at is None and now - item.created_at < escalate_after:
-            continue
+        if item.escalated_at is None and (not item.urgent or now - item.created_at < escalate_after):
+            continue   # the check-in lane is never escalated on a timer; urgent alerts after escalate_after
         if item.escalated_at is not None and now - item.last_alerted_at < repeat_every:
             continue
         author_id = _author_id(item)

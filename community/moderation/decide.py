@@ -68,6 +68,12 @@ class Outcome:
     def redacted(self):
         return bool(self.body_phi or self.title_phi)
 
+    @property
+    def lane(self):
+        """A crisis post's lane: "urgent" (tiers A and T, or a high score: timed escalation) or
+        "check_in" (B, C and S: the queue at normal priority, a private check-in ready)."""
+        return ("urgent" if self.urgent else "check_in") if self.crisis else None
+
 
 def phi_spans(decision):
     return tuple(s for v in (decision.verdicts if decision else ()) if v.filter == "phi" for s in v.spans)
@@ -115,7 +121,8 @@ def decide(body, title=None, rules=(), unfinished=False, trust=ESTABLISHED, situ
         censor_body=bool(body and "censor" in body.actions), censor_title=bool(title and "censor" in title.actions),
         rule_censor="censor" in rule_actions, notices=tuple(notices),
         hold_reasons=tuple(dict.fromkeys(hold_reasons)),
-        crisis_reasons=tuple(r for v in verdicts if v.filter == "crisis" for r in v.reasons),
+        crisis_reasons=_lane_reason(crisis and "escalate_now" in actions, verdicts) + tuple(
+            r for v in verdicts if v.filter in ("crisis", "classifier") for r in v.reasons),
         escalate_reasons=tuple(hit.reason for hit in rules if hit.action == "escalate"),
         flag_reasons=tuple(hit.reason for hit in rules if hit.action == "flag"),
         rule_reasons=tuple(hit.reason for hit in rules),
@@ -123,13 +130,24 @@ def decide(body, title=None, rules=(), unfinished=False, trust=ESTABLISHED, situ
     )
 
 
+def _lane_reason(urgent, verdicts):
+    """The first reason a moderator reads: the lane, and why (the tiers, without the post)."""
+    if not any("crisis" in v.labels for v in verdicts):
+        return ()
+    if urgent:
+        return ("Urgent: may be in danger now (plan, means, a day, goodbye, an act in progress or someone else at risk).",)
+    return ("Check-in: a hard time, no plan, day or means found. A private check-in may help.",)
+
+
 def in_words(outcome):
     """What the outcome does, in words (the rules' test box)."""
     if outcome.blocked:
         return "refused at submit (block rule)"
     steps = []
-    if outcome.crisis:
-        steps.append("crisis resources to the author, members only, moderators alerted")
+    if outcome.lane == "urgent":
+        steps.append("crisis resources to the author, members only, moderators alerted (urgent)")
+    elif outcome.lane == "check_in":
+        steps.append("crisis resources to the author, members only, moderators asked to check in")
     if outcome.escalate_reasons:
         steps.append("escalated to the top of the queue")
     if outcome.reject:

@@ -1,6 +1,7 @@
 """judge: the rules' verdicts and the classifier's scores on one text, combined by the decision
 rule of community/moderation/README.md. Pure (no database, no Flask): the worker, the composer's
 check, the test box and `moderation classify` all judge through here."""
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -15,7 +16,30 @@ CLASSIFIER_ACTIONS = {
     "consult_reminder": ("notice:consult_reminder",),
 }
 QUICK_LABELS = ("crisis",)   # the composer's synchronous check: crisis (and the rules' identifiers)
-URGENT_TIERS = ("urgent: plan, means, goodbye or an act in progress", "urgent: a third party at risk")
+# A crisis post that names when ("tonight", "on Friday", "after the kids leave") tells of a plan
+# with a day, tier A, even with no method named (MODERATION.md §3.4): it is urgent.
+_WHEN = re.compile(
+    r"\b(?:tonight|today|tomorrow|this\s+(?:morning|afternoon|evening|weekend|week|friday|saturday|sunday|monday|"
+    r"tuesday|wednesday|thursday)|(?:on|by|next|this\s+coming)\s+(?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|the\s+\d{1,2}(?:st|nd|rd|th)?)|after\s+(?:the\s+kids|everyone|my\s+(?:wife|husband|partner)"
+    r"|the\s+funeral|christmas|my\s+birthday)|when\s+(?:everyone|the\s+house|they(?:'re| are))\s+\w+|"
+    r"at\s+\d{1,2}(?::\d\d)?\s*(?:am|pm)?|esta\s+noche|hoy|mañana|este\s+fin\s+de\s+semana|el\s+(?:lunes|martes|"
+    r"miércoles|miercoles|jueves|viernes|sábado|sabado|domingo))\b", re.I)
+
+
+# The classifier alone may add crisis only to a text that touches what crisis posts are about
+# (death, living, waking, ending, harm, means, goodbyes, burden, giving up): on short first-person
+# posts ("I would rather not say") a linear model leans on "I", "would" and "not" alone.
+_CRISIS_TOPIC = re.compile(
+    r"\b(?:die|dying|died|dead|death|deaths|kill|killing|suicid\w*|(?:to|wanna|not|keep|go\s+on)\s+live|living|alive|"
+    r"life|wake|waking|"
+    r"sleep\w*|end|ends|ending|ended|over|gone|disappear\w*|exist\w*|vanish|leave|leaving|goodbye\w*|bye|letters?|"
+    r"note|notes|burden|better\s+off|without\s+me|point|anymore|any\s+more|give\s+up|giving\s+up|gave\s+up|"
+    r"done|enough|stockpil\w*|sav(?:e|ed|ing)|pills?|tablets?|meds?|medicines?|medication|insulin|overdose|od|"
+    r"rope|bridge|gun|jump|cut|cuts|cutting|burn\w*|hurt\w*|harm\w*|blade|razor|bleed\w*|hit|hitting|scratch\w*|"
+    r"stop\w*|quit\w*|kms|unalive|ctb|morir\w*|muert\w*|matar\w*|vivir|vida|despert\w*|dormir|acabar\w*|"
+    r"terminar|desaparec\w*|carga|adi[oó]s|despedida|cartas?|pastillas|insulina|cortar\w*|cort[eé]|quemar\w*|"
+    r"lastimar\w*|hacerme\s+da[nñ]o|dejar\w*|rendir\w*|suficiente|nada)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +59,7 @@ def thresholds():
     return classifier.model().meta["thresholds"]
 
 
-def combine(decision, scores, labels=tuple(CLASSIFIER_ACTIONS), lang="en"):
+def combine(decision, scores, labels=tuple(CLASSIFIER_ACTIONS), lang="en", text=None):
     """The rules' decision with the classifier's labels added where the rules found none.
     A crisis post found by either is urgent when the rules say tier A or T, or the urgent head
     is over its threshold; otherwise it goes to the check-in lane (decide)."""
@@ -44,17 +68,25 @@ def combine(decision, scores, labels=tuple(CLASSIFIER_ACTIONS), lang="en"):
     verdicts = list(decision.verdicts)
     added, reasons = [], []
     for label in labels:
+        if label == "crisis" and text is not None and _CRISIS_TOPIC.search(text) is None:
+            continue
         if label not in found and scores.get(label, 0.0) >= limits[label]:
             added.append(label)
             reasons.append(f"classifier: {label.replace('_', ' ')} {scores[label]:.2f}")
     actions = {a for label in added for a in CLASSIFIER_ACTIONS[label]}
     crisis = "crisis" in found or "crisis" in added
     rules_urgent = "escalate_now" in decision.actions
-    model_urgent = crisis and scores.get("crisis_urgent", 0.0) >= limits["crisis_urgent"]
-    if crisis and model_urgent and not rules_urgent:
+    model_urgent = crisis and not rules_urgent and scores.get("crisis_urgent", 0.0) >= limits["crisis_urgent"]
+    dated = crisis and not rules_urgent and not model_urgent and text is not None and _WHEN.search(text) is not None
+    if model_urgent:
         actions.add("escalate_now")
         reasons.append(f"classifier: urgent {scores['crisis_urgent']:.2f}")
-    if added or model_urgent:
+    if dated:
+        actions.add("escalate_now")
+        reasons.append("urgent: a plan with a day or time")
+    if crisis and "crisis" not in added:
+        reasons.append(f"classifier: crisis {scores.get('crisis', 0.0):.2f}")   # the score, for moderators
+    if added or model_urgent or dated or crisis:
         verdicts.append(FilterVerdict("classifier", tuple(added), tuple(sorted(actions)), (), tuple(reasons)))
     merged = tuple(label for label in filters.LABELS if label in found or label in added)
     all_actions = set(decision.actions) | actions
@@ -68,7 +100,7 @@ def judge(text, regions=filters.DEFAULT_REGIONS):
     """All filters and the classifier over one post (None for an empty text)."""
     if not text.strip():
         return None
-    return combine(filters.run_filters(text, regions=regions), classifier.scores(text), lang=language(text))
+    return combine(filters.run_filters(text, regions=regions), classifier.scores(text), lang=language(text), text=text)
 
 
 def quick(text, regions=filters.DEFAULT_REGIONS):
@@ -76,7 +108,7 @@ def quick(text, regions=filters.DEFAULT_REGIONS):
     decision = filters.quick_check(text, regions=regions)
     if not text.strip():
         return decision
-    return combine(decision, classifier.scores(text), labels=QUICK_LABELS, lang=language(text))
+    return combine(decision, classifier.scores(text), labels=QUICK_LABELS, lang=language(text), text=text)
 
 
 def lane(decision):

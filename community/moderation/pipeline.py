@@ -43,9 +43,18 @@ def resources_locale(outcome, community_locale):
     return "es" if outcome.language == "es" else community_locale
 
 
-def crisis_notice(locale):
+GENTLE = {"en": "If today is hard, these people are there any time.",
+          "es": "Si hoy es un día difícil, estas personas están ahí a cualquier hora."}
+
+
+def crisis_notice(locale, gentle=False):
+    """The author's crisis resources; the check-in lane opens gently, then gives the same lines."""
     resources = current_app.config["CRISIS_RESOURCES"]
-    lines = resources.get(locale) or resources.get((locale or "").split("-")[0]) or resources["en"]
+    key = locale if locale in resources else (locale or "").split("-")[0]
+    key = key if key in resources else "en"
+    lines = list(resources[key])
+    if gentle:
+        lines.insert(0, GENTLE.get(key, GENTLE["en"]))
     return {"kind": "crisis_resources", "text": " ".join(lines)}
 
 
@@ -137,7 +146,7 @@ def notice(kind, outcome, locale, rule_messages=None):
     if kind == "consult_reminder":
         return {"kind": kind, "text": filters.CONSULT_NOTICE}
     if kind == "crisis_resources":
-        return crisis_notice(resources_locale(outcome, locale))
+        return crisis_notice(resources_locale(outcome, locale), gentle=outcome.lane == "check_in")
     if kind == "redacted":
         return {"kind": kind, "text": (
             f"We removed {describe(outcome.body_phi + outcome.title_phi)} from your post to protect your privacy. "
@@ -224,7 +233,7 @@ def moderate_post(post_id):
             thread.members_only = True
     if outcome.crisis:
         item = _review_item(post, community, "crisis", judged_hash, outcome.crisis_reasons, body_verdicts,
-                            original=None, urgent=outcome.urgent)
+                            original=None, urgent=outcome.urgent, priority=PRIORITY["crisis"] if outcome.urgent else 1)
         if item is not None:
             db.session.flush()
             alerts.raise_alert(item, community)
@@ -285,7 +294,7 @@ def _log_decision(post, community, outcome):
         log.record(None, "pipeline.redact", "post", post.id, community.id, "identifiers removed")
 
 
-def _review_item(post, community, kind, judged_hash, reasons, verdicts, original, urgent=False):
+def _review_item(post, community, kind, judged_hash, reasons, verdicts, original, urgent=False, priority=None):
     exists = db.session.scalar(sa.select(ReviewItem.id).where(
         ReviewItem.post_id == post.id, ReviewItem.kind == kind, ReviewItem.text_hash == judged_hash))
     if exists:
@@ -296,7 +305,8 @@ def _review_item(post, community, kind, judged_hash, reasons, verdicts, original
                 ReviewItem.post_id == post.id, ReviewItem.kind != "crisis", ReviewItem.status == "open")):
             older.status, older.outcome, older.original_body, older.closed_at = "closed", "superseded", None, utcnow()
     item = ReviewItem(
-        post_id=post.id, community_id=community.id, kind=kind, priority=PRIORITY[kind], text_hash=judged_hash,
+        post_id=post.id, community_id=community.id, kind=kind, priority=PRIORITY[kind] if priority is None else priority,
+        text_hash=judged_hash,
         # The body and the title can give the same reason: say it once.
         reasons=list(dict.fromkeys(reasons)) or ["Checked by the filters."], urgent=urgent, original_body=original,
         spans=[[s.start, s.end, s.kind] for v in verdicts if (v.filter == "crisis") == (kind == "crisis") and v.labels
