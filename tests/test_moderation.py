@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from community.accounts.models import User
 from community.extensions import db
-from community.forums.models import Community, Post, PostRevision
+from community.forums.models import Community, Post, PostRevision, Thread
 from community.models_base import utcnow
 from community.moderation import alerts, pipeline
 from community.moderation.filters import CONSULT_NOTICE
@@ -450,3 +450,31 @@ def test_a_new_accounts_spam_that_is_also_crisis_is_never_rejected(app, world):
         assert db.session.get(User, newbie.id).silenced_at is None
     post = load(app, post_id)
     assert "crisis" in post.labels and post.state != "rejected" and post.members_only
+
+
+def test_the_composer_checks_a_new_threads_title_too_on_the_page_and_in_the_api(app, world):
+    """Issue 13: the title is public on every list and in search; it was never checked before saving."""
+    alex = client_for(app, world.alex)
+    with app.app_context():
+        slug = db.session.get(Community, world.community_id).slug
+        before = count(Post)
+    form = {"title": "Call me on 07700 900123", "body": "Happy to talk about mornings."}
+    response = alex.post(f"/c/{slug}/new", data=form)
+    assert response.status_code == 200 and 'id="identifier-warning"' in text(response)
+    assert "a phone number" in text(response)
+    with app.app_context():
+        assert count(Post) == before
+    assert alex.post(f"/c/{slug}/new", data=dict(form, identifiers="remove")).status_code == 302
+    with app.app_context():
+        thread = db.session.scalars(sa.select(Thread).order_by(Thread.id.desc())).first()
+        assert "900123" not in thread.title and "[removed]" in thread.title
+    with app.app_context():
+        from community.accounts.services import create_token
+
+        raw, _ = create_token("alex", PASSWORD, None, ("read", "write"))
+    headers = {"Authorization": f"Bearer {raw}"}
+    refused = app.test_client().post(f"/api/v1/communities/{slug}/threads", json=form, headers=headers)
+    assert refused.status_code == 422 and "a phone number" in refused.json["error"]["fields"]["title"]
+    removed = app.test_client().post(f"/api/v1/communities/{slug}/threads", json=dict(form, identifiers="remove"),
+                                     headers=headers)
+    assert removed.status_code == 201 and "900123" not in removed.json["title"]

@@ -303,8 +303,10 @@ class ThreadsView(MethodView):
         """Start a thread. Its first post is pending until moderation publishes it."""
         community = forums.get_community(g.viewer, slug)
         forums.check_can_post(g.viewer.user_id, community.id)
-        body = forums.identifiers_checked(data["body"], community, data.get("identifiers") == "remove")
-        thread, post = forums.create_thread(g.viewer.user_id, community.id, data["title"], body)
+        remove = data.get("identifiers") == "remove"
+        title = forums.identifiers_checked(data["title"], community, remove, field="title")
+        body = forums.identifiers_checked(data["body"], community, remove)
+        thread, post = forums.create_thread(g.viewer.user_id, community.id, title, body)
         db.session.expire_all()
         thread = forums.get_thread(g.viewer, thread.id)
         return dict(thread_json(thread), posts=_posts_page(thread, None))

@@ -578,19 +578,21 @@ def check_can_edit(viewer, post_id):
     return post, thread, community
 
 
-def identifiers_checked(text, community, remove=False):
+def identifiers_checked(text, community, remove=False, field="body"):
     """The composer's identifier check for clients without the page's warning (the API): the
-    text, with identifiers taken out when `remove`; otherwise a 422 naming what was found."""
-    if _body_problem(text):
+    text (a body, or a new thread's title), with identifiers taken out when `remove`; otherwise
+    a 422 naming what was found."""
+    if not isinstance(text, str) or (field == "body" and _body_problem(text)):
         return text   # the service refuses it with its own message, without judging it first
     spans = pipeline.composer_check(text, community).body_phi
     if not spans:
         return text
     if remove:
         return moderation_filters.redact(text, spans)
-    message = (f"Your post seems to include {pipeline.describe(spans)}. Change the text, or send "
+    where = "post" if field == "body" else "title"
+    message = (f"Your {where} seems to include {pipeline.describe(spans)}. Change the text, or send "
                '"identifiers": "remove" to have them taken out.')
-    raise ValidationFailed(message, {"body": message})
+    raise ValidationFailed(message, {field: message})
 
 
 def edit_post(viewer, post_id, body):

@@ -136,15 +136,18 @@ def _render_thread(thread, page, pages, form, refused=None):
 
 def _identifiers_removed(form, community):
     """The composer's warning before anything is saved: False (and a warning on the form) when the
-    text has personal identifiers; "Remove and post" takes them out here. The worker's check still
-    runs and redacts what this one misses."""
-    spans = pipeline.composer_check(form.body.data or "", community).body_phi
-    if not spans:
+    text or a new thread's title has personal identifiers; "Remove and post" takes them out here.
+    The worker's check still runs and redacts what this one misses."""
+    fields = [f for f in (getattr(form, "title", None), form.body) if f is not None]
+    found = {f.name: pipeline.composer_check(f.data or "", community).body_phi for f in fields}
+    if not any(found.values()):
         return True
     if request.form.get("identifiers") == "remove":
-        form.body.data = filters.redact(form.body.data, spans)
+        for f in fields:
+            if found[f.name]:
+                f.data = filters.redact(f.data, found[f.name])
         return True
-    form.identifier_warning = pipeline.describe(spans)
+    form.identifier_warning = pipeline.describe([s for spans in found.values() for s in spans])
     return False
 
 
