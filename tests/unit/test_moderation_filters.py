@@ -258,3 +258,33 @@ def test_an_email_address_is_a_contact_detail_not_a_link_to_a_site():
     # Leetspeak undoing turns "@" into "a": the address must not then read as a spam domain.
     decision = run_filters("Text me on 07700 900123 or write to maple.walker@gmail.com if you want to talk.")
     assert decision.labels == ("phi",)
+
+
+# --- identifiers without cue words (issue 13) ---------------------------------------------------
+
+def _phi(text):
+    decision = run_filters(text)
+    return [(text[s.start:s.end], s.kind) for v in decision.verdicts if v.filter == "phi" for s in v.spans]
+
+
+def test_a_full_name_next_to_a_diagnosis_is_found_without_an_introduction():
+    assert _phi("Carmen López Ruiz tiene VIH y no lo sabe nadie en el trabajo") == [("Carmen López Ruiz", "name")]
+    assert _phi("John Smith from my office has MS, please pray for him") == [("John Smith", "name")]
+    assert "hold" in run_filters("John Smith from my office has MS, please pray for him").actions   # a third party
+    # not a name: a clinician, a condition's own capitalised words, a first name alone, no condition near
+    assert _phi("My rheumatologist Sarah Jones says my lupus is stable") == []
+    assert _phi("The Multiple Sclerosis Society has a helpline") == []
+    assert _phi("Hi Mary, sorry about your Crohn's flare") == []
+    assert _phi("John Smith fixed our fence on Saturday.") == []
+
+
+def test_dates_of_birth_and_id_numbers_are_found_without_dob_or_mrn():
+    assert _phi("nací el 03/04/1985 y tengo lupus") == [("03/04/1985", "dob")]
+    assert _phi("My birthday 12/07/1979, lupus since 2010") == [("12/07/1979", "dob")]
+    assert _phi("my son was diagnosed 04/05/2008 with type 1") == []          # a diagnosis date
+    assert _phi("Next appointment 03/04/2027") == []                          # not a birth year
+    assert _phi("Mi DNI es 12345678Z, por si hace falta") == [("12345678Z", "id_number")]
+    assert _phi("Mi DNI es 12345678A") == []                                  # wrong check letter
+    assert _phi("CURP GODE561231HDFRRN09 por si acaso") == [("GODE561231HDFRRN09", "id_number")]
+    assert _phi("the clinic gave me 40051877 to quote when I ring") == [("40051877", "id_number")]
+    assert _phi("I was diagnosed in 2019 and 2020 was hard") == []

@@ -8,8 +8,10 @@ Not phi: helplines, organisation and clinic numbers or addresses, clinicians' na
 first names, usernames. Contact details inside spam are left to the spam filter (the merge
 in `run_filters` drops them from phi).
 """
+import bisect
 import re
 import threading
+import unicodedata
 
 import phonenumbers
 
@@ -115,6 +117,41 @@ _NAME_HERE = re.compile(r"(?:^|[,.!]\s+|\b[Hh]i\s+(?:all|everyone),?\s+)" + _FUL
 _NAME_OTHER = re.compile(
     r"\b(?:[Mm]y|[Oo]ur)\s+(?:little\s+|dear\s+|best\s+|late\s+)?" +
     _RELATION + r"(?:'s)?,?\s+" + _FULL + r"\b")
+# A full name anywhere near a condition, with no "my name is" or relation before it: the given
+# name must be in the given-name lists and the surname in the surname list (zxcvbn's).
+_CAP_ANY = r"(?:[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:-[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)?)"
+_SURNAME_ANY = r"(?:(?:O'|O\u2019|Mc|Mac|D'|Al-|El-|Van\s|De\s|Le\s)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:[-'][A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)?)"
+_FULL_ANY = re.compile(r"(?<![\w'])(?P<first>" + _CAP_ANY + r")\s+(?:[A-Z]\.?\s+)?(?P<last>" + _SURNAME_ANY
+                       + r")(?:\s+(?P<second>" + _SURNAME_ANY + r"))?\b")
+_TWO_CAPITALS_ANY = re.compile(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+\s+(?:[A-Z]\.?\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]")
+# Conditions named in Spanish (the shared condition lexicon is English).
+_CONDITION_ES = re.compile(
+    r"\b(?:vih|sida|diabetes|diab[eé]tic[oa]|lupus|c[aá]ncer|esclerosis|epilepsia|depresi[oó]n|ansiedad|artritis|"
+    r"asma|crohn|colitis|epoc|fibromialgia|migra[nñ]a|insuficiencia|hepatitis|bipolar|esquizofrenia|parkinson|"
+    r"alzheimer|tiroides|hipotiroidismo|celiac[oa]|ri[nñ][oó]n|di[aá]lisis|trasplante)\b")
+_NEAR_CONDITION = 120
+_CLINICIAN_BEFORE = re.compile(
+    r"(?:\b(?:dr|doctor|prof|professor|nurse|gp|consultant|surgeon|physician|rheum\w*|neuro\w*|endo\w*|cardio\w*|"
+    r"onco\w*|derm\w*|gastro\w*|nephro\w*|pulmo\w*|psychiatrist|therapist|specialist|pharmacist|dietitian|"
+    r"m[eé]dic[oa]|doctora?|enfermer[oa]|especialista)\.?,?\s+(?:is\s+|es\s+)?)$", re.I)
+_SELF_BEFORE = re.compile(r"(?:\b(?:i'?m|i\s+am|my\s+name\s+is|me\s+llamo|soy)\s+)$", re.I)
+# Dates of birth without "DOB" or "born": a full date whose year is a plausible birth year, in a
+# sentence that is not about a diagnosis, an operation or an appointment.
+_FULL_DATE = re.compile(r"(?<![\d/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?P<y1>(?:19|20)\d\d)|\d{1,2}(?:st|nd|rd|th)?\s+"
+                        r"(?:of\s+)?" + _MONTH + r",?\s+(?P<y2>(?:19|20)\d\d)|" + _MONTH +
+                        r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?P<y3>(?:19|20)\d\d))(?![\d/.\-])")
+_BIRTH_YEARS = range(1920, 2013)
+_EVENT_CONTEXT = re.compile(r"\b(?:diagnos\w*|dx|surgery|operation|op|appointment|appt|scan|mri|ct|started|since|"
+                            r"until|from|infusion|flare|admitted|discharged|transplant|diagn[oó]stic\w*|cirug[ií]a|"
+                            r"cita|desde|hasta|ingres\w*)\b")
+_BORN_NEAR = re.compile(r"\b(?:nac[ií]\w*|naci[oó]|born|birth\w*|b-?day|cumplea[nñ]os)\b")
+# Spanish and Mexican ID numbers, precise enough to need no cue: DNI/NIE (with the mod-23
+# letter), CURP (its fixed shape); and a record-style number of 8 to 12 digits that is not a
+# phone number.
+_DNI = re.compile(r"(?<![\w-])(?P<id>[xyz]?\d{7,8}[\s-]?(?P<letter>[a-z]))(?![\w-])")
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+_CURP = re.compile(r"(?<![\w])[a-z]{4}\d{6}[hm][a-z]{5}[a-z0-9]\d(?![\w])")
+_LONG_NUMBER = re.compile(r"(?<![\w/.,:+-])(?:[a-z]{1,3}-?)?\d{8,12}(?![\w/.,-])")
 _NOT_PERSON_BEFORE = re.compile(r"(?:\b(?:Dr|Doctor|Prof|Professor|Nurse|Sister|Saint|St|Mount|Lake)\.?\s*)$")
 
 _TITLES = frozenset({"Dr", "Doctor", "Prof", "Professor", "Nurse", "Sister", "Mr", "Mrs", "Ms", "Miss",
@@ -355,6 +392,8 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
                 if m:
                     _name(doc, m, "third", add, overlaps)
 
+    _uncued(doc, regions, anchors, add, overlaps)
+
     if not found:
         return EMPTY
     spans, reasons, hold = [], [], False
@@ -366,6 +405,83 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
         hold = hold or owner == "third" or kind == "id_number"
     actions = ("redact", "hold") if hold else ("redact",)
     return FilterVerdict(NAME, (NAME,), actions, tuple(spans), tuple(dict.fromkeys(reasons)))
+
+
+def _dni_valid(number):
+    digits = number.lower().replace(" ", "").replace("-", "")
+    body, letter = digits[:-1], digits[-1].upper()
+    body = body.replace("x", "0").replace("y", "1").replace("z", "2")
+    return body.isdigit() and _DNI_LETTERS[int(body) % 23] == letter
+
+
+def _uncued(doc, regions, anchors, add, overlaps):
+    """Identifiers with no cue word before them (issue 13): a full name near a condition, a
+    date of birth, and ID numbers whose shape or check digit says what they are."""
+    low, raw = doc.low, doc.raw
+    if _TWO_CAPITALS_ANY.search(raw) and (doc.has_match(CONDITION_RULES) or _CONDITION_ES.search(low)):
+        conditions = sorted([start for start, _, _ in doc.scan(CONDITION_RULES)]
+                            + [m.start() for m in _CONDITION_ES.finditer(low)])
+        given, surnames = _given_and_surnames()
+        for m in _FULL_ANY.finditer(raw):
+            start, end = doc.from_raw(m.start("first")), doc.from_raw(m.end("second") if m.group("second") else m.end("last"))
+            if overlaps(start, end):
+                continue
+            i = bisect.bisect_left(conditions, start - _NEAR_CONDITION)
+            if i >= len(conditions) or conditions[i] > end + _NEAR_CONDITION:
+                continue
+            first, last = m.group("first"), m.group("last")
+            if (_fold(first) not in given or _fold(last.split("'")[-1].split("-")[-1]) not in surnames
+                    or first in _TITLES or _not_person_before(raw, m.start("first"))):
+                continue
+            before = raw[max(0, m.start() - 40):m.start()]
+            if _CLINICIAN_BEFORE.search(before):
+                continue
+            add(start, end, "name", "self" if _SELF_BEFORE.search(before) else "third")
+    if any(ch.isdigit() for ch in low):
+        for m in _FULL_DATE.finditer(low):
+            year = int(m.group("y1") or m.group("y2") or m.group("y3"))
+            if year not in _BIRTH_YEARS or overlaps(m.start(), m.end()):
+                continue
+            s_start, s_end = doc.sentence_at(m.start())
+            sentence = low[s_start:s_end]
+            if _EVENT_CONTEXT.search(sentence) and not _BORN_NEAR.search(sentence):
+                continue
+            add(m.start(), m.end(), "dob")
+        for m in _DNI.finditer(low):
+            if _dni_valid(m.group("id")) and not overlaps(m.start("id"), m.end("id")):
+                add(m.start("id"), m.end("id"), "id_number")
+        for m in _CURP.finditer(low):
+            if not overlaps(m.start(), m.end()):
+                add(m.start(), m.end(), "id_number")
+        for m in _LONG_NUMBER.finditer(low):
+            if overlaps(m.start(), m.end()):
+                continue
+            digits = _NOT_DIGIT.sub("", m.group())
+            if _is_phone(m.group(), digits, regions, ""):   # a valid phone number is the phone check's
+                continue
+            add(m.start(), m.end(), "id_number")
+
+
+def _fold(word):
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(ch))
+
+
+_given = None
+
+
+def _given_and_surnames():
+    """Given names and surnames apart (zxcvbn's lists), loaded on first use."""
+    global _given
+    if _given is None:
+        with _lock:
+            if _given is None:
+                try:
+                    from zxcvbn.frequency_lists import FREQUENCY_LISTS as lists
+                except ImportError:
+                    lists = {}
+                _given = (frozenset(lists.get("female_names", [])) | frozenset(lists.get("male_names", [])),
+                          frozenset(lists.get("surnames", [])))
+    return _given
 
 
 def _address(doc, raw_start, raw_end, add, overlaps):
