@@ -146,6 +146,11 @@ def openings(items, asserted=False):
     return None
 
 
+def openings_of(pattern):
+    """`openings` of a pattern given as a string."""
+    return openings(_parser.parse(pattern))
+
+
 _LEADS_WITH_DIGIT = re.compile(r"(?:\\b)?(?:\(\?:)?\\d")
 _TOKEN = re.compile(r"[a-z0-9@$'][a-z0-9@$'*]*")
 
@@ -433,6 +438,7 @@ class RuleSet:
 
     def __init__(self, rules):
         self.names = [name for name, _ in rules]
+        self.patterns = [pattern for _, pattern in rules]
         buckets, always = {}, []
         for i, (_, pattern) in enumerate(rules):
             keys = heads(pattern)
@@ -466,7 +472,7 @@ class RuleSet:
         # finditer. One alternation of all such rules checks a position first, as most fail.
         self.opened = []
         for i, rx, boundary, needs in always:
-            found = openings(_parser.parse(rx.pattern))
+            found = openings_of(rx.pattern)
             if found and rx.groups and DIGIT_RUN in found:
                 # (a backreference could tell apart where in a run of digits a match starts)
                 found = (found - {DIGIT_RUN}) | {DIGIT}
