@@ -278,3 +278,15 @@ def test_gate_and_matches_at_of_generated_patterns_equal_finditer(pattern, texts
             literals = [o for o in found if o not in (scan.DIGIT, scan.DIGIT_RUN)]
             if len(literals) == len(found):
                 assert scan.found_at_openings(rx, text, literals) == bool(want)
+
+
+# --- the pattern reader refuses what it does not read ---
+
+@pytest.mark.parametrize("pattern", [r"(a)", r"\1", r"(?i)a", r"(?s:a)", r"(?(1)a|b)", r"\p{L}", r"a{x}",
+                                     r"(?P<n>a)", r"\N{DASH}", r"a**"])
+def test_the_pattern_reader_refuses_syntax_outside_its_subset(pattern):
+    from community.moderation.filters import pattern_tree
+    with pytest.raises(pattern_tree.UnsupportedPattern, match="does not support"):
+        pattern_tree.parse(pattern)
+    with pytest.raises(pattern_tree.UnsupportedPattern):
+        scan.RuleSet([("x", r"\bword" + pattern)])
