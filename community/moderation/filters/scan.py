@@ -7,7 +7,11 @@ only where such a word starts. One Aho-Corasick pass (pyahocorasick, in C) over 
 where every rule set's words start (`WordIndex`); all rule sets share it. A rule whose match
 can start with a non-word character is searched over the whole text. Matches are those of a
 `finditer` of each rule on its own, except that overlapping matches of different rules are all
-kept.
+kept, and that of rules filed under one word that match at the same start only the first is
+(tests/unit/test_scan_properties.py checks this on generated text).
+
+The syntax trees are read with `pattern_tree`, our own reader of the syntax the lexicons use
+(it refuses, at import, any other), not CPython's private `re._parser`.
 
 The same idea serves other patterns `re` would try at every character: `openings` reads the
 literals or digits a pattern's matches start with and `matches_at` tries it only there, with
@@ -20,10 +24,9 @@ import threading
 from collections import defaultdict
 from itertools import compress, repeat
 from operator import call
-from re import _constants as sre
-from re import _parser
-
 import ahocorasick
+
+from . import pattern_tree as sre
 
 _KEY = 4
 _WORD_START = re.compile(r"[a-z0-9@$!|']")
@@ -82,7 +85,7 @@ def _expand(items, prefixes):
 def heads(pattern):
     """[(key, exact)]: the words (exact) or word prefixes every match of `pattern` starts with;
     None when a match may start with something else."""
-    found = _expand(_parser.parse(pattern), {("", _OPEN)})
+    found = _expand(sre.parse(pattern), {("", _OPEN)})
     if not found or any(not p for p, _ in found):
         return None
     return sorted({(p, s == _EXACT and len(p) < _KEY) for p, s in found})
@@ -144,6 +147,11 @@ def openings(items, asserted=False):
             return {DIGIT_RUN}
         return openings(av[2], asserted)
     return None
+
+
+def openings_of(pattern):
+    """`openings` of a pattern given as a string."""
+    return openings(sre.parse(pattern))
 
 
 _LEADS_WITH_DIGIT = re.compile(r"(?:\\b)?(?:\(\?:)?\\d")
@@ -242,7 +250,7 @@ class Gated:
 
 def gate(rx):
     """`rx`, wrapped in a `Gated` when the literals its matches hold are known."""
-    needs = None if rx.flags & re.IGNORECASE else _needs(_parser.parse(rx.pattern, rx.flags))
+    needs = None if rx.flags & re.IGNORECASE else _needs(sre.parse(rx.pattern, rx.flags))
     return Gated(rx, needs) if needs else rx
 
 
@@ -433,6 +441,7 @@ class RuleSet:
 
     def __init__(self, rules):
         self.names = [name for name, _ in rules]
+        self.patterns = [pattern for _, pattern in rules]
         buckets, always = {}, []
         for i, (_, pattern) in enumerate(rules):
             keys = heads(pattern)
@@ -466,7 +475,7 @@ class RuleSet:
         # finditer. One alternation of all such rules checks a position first, as most fail.
         self.opened = []
         for i, rx, boundary, needs in always:
-            found = openings(_parser.parse(rx.pattern))
+            found = openings_of(rx.pattern)
             if found and rx.groups and DIGIT_RUN in found:
                 # (a backreference could tell apart where in a run of digits a match starts)
                 found = (found - {DIGIT_RUN}) | {DIGIT}

@@ -8,12 +8,11 @@ template on its own does too. Trust signals (account age, first post) are the pi
 """
 import bisect
 import re
-from re import _parser
 
 from . import drugs
 from .base import FilterVerdict, Span
 from .normalize import after
-from .scan import RuleSet, alternatives, found_at_openings, matches_at, openings
+from .scan import RuleSet, alternatives, found_at_openings, matches_at, openings_of
 
 NAME = "spam"
 EMPTY = FilterVerdict(NAME, (), (), (), ())
@@ -77,7 +76,7 @@ _CONTROLLED = re.compile(
     r"klonopin|clonazepam|ativan|lorazepam|adderall|ritalin|ambien|zolpidem|codeine|morphine|fentanyl|"
     r"dilaudid|soma|phentermine|modafinil|viagra|cialis|levitra|ozempic|wegovy|mounjaro|humira|"
     r"lyrica|gabapentin|suboxone|methadone|steroids)\b")
-_CONTROLLED_OPENINGS = sorted(openings(_parser.parse(_CONTROLLED.pattern)))
+_CONTROLLED_OPENINGS = sorted(openings_of(_CONTROLLED.pattern))
 _SELLING = re.compile(r"\b(?:sell\w*|buy|order|price|menu|shipped|shipping|delivery|cheap|for\s+sale|half\s+price|"
                       r"wholesale|deal|off|stock)\b")
 _INTL_NUMBER = re.compile(r"\+\s?(?:2[0-9]{2}|[3-9]\d{1,2})[\s\d-]{7,}")
