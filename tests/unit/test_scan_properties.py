@@ -171,8 +171,8 @@ def test_controlled_drugs_matches_at_their_openings_equal_finditer(raw):
         assert scan.found_at_openings(spam._CONTROLLED, text, spam._CONTROLLED_OPENINGS) == bool(want)
 
 
-@pytest.mark.xfail(strict=True, reason="found by these tests, not fixed in issue 13: the word index "
-                   "counts ' @ $ * as part of a word, so a quoted phrase is not looked for")
+# Found by these tests: the word index counted ' @ $ * as part of a word, so a quoted phrase
+# was never looked for ("i want to 'kill myself'" had no crisis match).
 @pytest.mark.parametrize(("rules", "raw"), [(crisis._RULES, "i want to 'kill myself'"),
                                              (consult_reminder._TREATMENTS, "$ace inhibitors")])
 def test_a_phrase_next_to_a_quote_or_sign_is_found(rules, raw):

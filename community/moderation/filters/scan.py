@@ -306,6 +306,9 @@ def _digits(text, runs=False):
     return found
 
 
+_SIGN_START = re.compile(r"( )['@$*]+(?=[a-z0-9])")
+
+
 class WordIndex:
     """Where the rule sets' words start in a text, and the text's words (found once)."""
 
@@ -321,6 +324,15 @@ class WordIndex:
         for end, (key, shift) in _keys_automaton().iter(spaced):
             # end is the last character of " key( )" in `spaced`, one ahead of the text
             positions[key].append(end - shift)
+        if _SIGN_START.search(spaced):
+            # ' @ $ * belong to words here (for "f*ck" and "@ss"), which hid a word just after
+            # them: "i want to 'kill myself'" was never looked for. Look again with them blanked.
+            bare = _SIGN_START.sub(lambda m: m.group(1) + " " * (len(m.group()) - 1), spaced)
+            extra = defaultdict(list)
+            for end, (key, shift) in _keys_automaton().iter(bare):
+                extra[key].append(end - shift)
+            for key, found in extra.items():
+                positions[key] = sorted(set(positions.get(key, [])) | set(found))
         self.positions = dict(positions)
         self.present = frozenset(positions)
         self._text = text
