@@ -5,8 +5,10 @@
 Corpus: the labelled posts of shared/data/moderation_dev.jsonl and tests/moderation/cases.jsonl,
 padded or trimmed to 100-200 characters ("typical"), and the same posts joined into 5,000-character
 posts. Prints the import and first-use (lexicon load) times, posts/s for each size, peak RSS and
-the RSS growth from loading the filters. Targets: >= 5,000 posts/s typical, >= 500 posts/s at
-5,000 characters. No post text is printed.
+the RSS growth from loading the filters; then the same for the whole judge (rules, classifier and
+language detection, issue 13). Targets: rules alone >= 5,000 posts/s typical, >= 500 posts/s at
+5,000 characters; the whole judge >= 2,000 and >= 300, and the classifier adds < 150 MB. No post
+text is printed.
 
 The 5,000-character posts are dense in keyword hits, so per-hit work dominates them (word-anchored
 rule attempts, clause checks, phone parsing, drug-name lookups) more than scanning does; the
@@ -117,10 +119,24 @@ def main():
     for post in small + large[:20]:        # first calls: caches, phone metadata per region
         run_filters(post)
 
+    # The whole judge (rules, classifier, language), beside the rules alone, in one run.
+    rss2 = rss_mb()
+    from community.moderation import classifier, judge
+    t3 = time.perf_counter()
+    classifier.model()
+    judge.language("warm up")
+    t4 = time.perf_counter()
+    rss3 = rss_mb()
+    for post in small + large[:20]:
+        judge.judge(post)
+
     typical_rate = rate(run_filters, small, args.seconds)
     long_rate = rate(run_filters, large, args.seconds)
     plain_rate = rate(run_filters, plain, args.seconds)
     quick_rate = rate(quick_check, small, args.seconds)
+    judged_rate = rate(judge.judge, small, args.seconds)
+    judged_long = rate(judge.judge, large, args.seconds)
+    composer_rate = rate(judge.quick, small, args.seconds)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(f"corpus: {len(small)} typical posts ({min(map(len, small))}-{max(map(len, small))} chars), "
@@ -134,7 +150,13 @@ def main():
     print(f"quick_check:      {quick_rate:8.0f} posts/s   (for information: crisis + phi, typical posts)")
     print(f"RSS: {rss0:.0f} MB with the app package, {rss1:.0f} MB after loading and warming the filters "
           f"(+{rss1 - rss0:.0f} MB); peak {peak:.0f} MB")
-    ok = typical_rate >= 5000 and long_rate >= 500
+    print("with the classifier and language detection (judge.judge, what the worker runs):")
+    print(f"typical posts:    {judged_rate:8.0f} posts/s   (target >= 2000)")
+    print(f"5,000-char posts: {judged_long:8.0f} posts/s   (target >= 300)")
+    print(f"composer check:   {composer_rate:8.0f} posts/s   (for information: judge.quick, typical posts)")
+    print(f"classifier + lingua: loaded in {(t4 - t3) * 1000:.0f} ms, +{rss3 - rss2:.0f} MB RSS (target < 150 MB)")
+    ok = (typical_rate >= 5000 and long_rate >= 500 and judged_rate >= 2000 and judged_long >= 300
+          and rss3 - rss2 < 150)
     print("targets met" if ok else "TARGETS NOT MET")
     return 0 if ok else 1
 

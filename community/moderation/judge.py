@@ -51,7 +51,7 @@ def _detector():
 
 def language(text):
     """"es" or "en", from the text itself (a community's locale says nothing about one post)."""
-    found = _detector().detect_language_of(text[:2000])
+    found = _detector().detect_language_of(text[:1000])
     return "es" if found is not None and found.name == "SPANISH" else "en"
 
 

@@ -137,9 +137,11 @@ _CLINICIAN_BEFORE = re.compile(
 _SELF_BEFORE = re.compile(r"(?:\b(?:i'?m|i\s+am|my\s+name\s+is|me\s+llamo|soy)\s+)$", re.I)
 # Dates of birth without "DOB" or "born": a full date whose year is a plausible birth year, in a
 # sentence that is not about a diagnosis, an operation or an appointment.
+# (tried only where a run of digits starts, or a month's name: `re` alone tries every character)
 _FULL_DATE = re.compile(r"(?<![\d/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?P<y1>(?:19|20)\d\d)|\d{1,2}(?:st|nd|rd|th)?\s+"
                         r"(?:of\s+)?" + _MONTH + r",?\s+(?P<y2>(?:19|20)\d\d)|" + _MONTH +
                         r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?P<y3>(?:19|20)\d\d))(?![\d/.\-])")
+_MONTH_START = re.compile(r"\b" + _MONTH + r"\s+\d")
 _BIRTH_YEARS = range(1920, 2013)
 _EVENT_CONTEXT = re.compile(r"\b(?:diagnos\w*|dx|surgery|operation|op|appointment|appt|scan|mri|ct|started|since|"
                             r"until|from|infusion|flare|admitted|discharged|transplant|diagn[oó]stic\w*|cirug[ií]a|"
@@ -152,6 +154,10 @@ _DNI = re.compile(r"(?<![\w-])(?P<id>[xyz]?\d{7,8}[\s-]?(?P<letter>[a-z]))(?![\w
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 _CURP = re.compile(r"(?<![\w])[a-z]{4}\d{6}[hm][a-z]{5}[a-z0-9]\d(?![\w])")
 _LONG_NUMBER = re.compile(r"(?<![\w/.,:+-])(?:[a-z]{1,3}-?)?\d{8,12}(?![\w/.,-])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_SIX_DIGITS = re.compile(r"\d{6}")
+_SEVEN_DIGITS = re.compile(r"\d{7}")
+_EIGHT_DIGITS = re.compile(r"\d{8}")
 _NOT_PERSON_BEFORE = re.compile(r"(?:\b(?:Dr|Doctor|Prof|Professor|Nurse|Sister|Saint|St|Mount|Lake)\.?\s*)$")
 
 _TITLES = frozenset({"Dr", "Doctor", "Prof", "Professor", "Nurse", "Sister", "Mr", "Mrs", "Ms", "Miss",
@@ -422,7 +428,17 @@ def _uncued(doc, regions, anchors, add, overlaps):
         conditions = sorted([start for start, _, _ in doc.scan(CONDITION_RULES)]
                             + [m.start() for m in _CONDITION_ES.finditer(low)])
         given, surnames = _given_and_surnames()
-        for m in _FULL_ANY.finditer(raw):
+        # read only the text near a condition (merged windows), not the whole post
+        near, windows = [], []
+        for c in conditions:
+            a, b = max(0, doc.to_raw(c) - _NEAR_CONDITION - 60), doc.to_raw(c) + _NEAR_CONDITION + 60
+            if windows and a <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], b)
+            else:
+                windows.append([a, b])
+        for a, b in windows:
+            near.extend(m for m in _FULL_ANY.finditer(raw, a, b) if not near or m.start() >= near[-1].end())
+        for m in near:
             start, end = doc.from_raw(m.start("first")), doc.from_raw(m.end("second") if m.group("second") else m.end("last"))
             if overlaps(start, end):
                 continue
@@ -437,8 +453,12 @@ def _uncued(doc, regions, anchors, add, overlaps):
             if _CLINICIAN_BEFORE.search(before):
                 continue
             add(start, end, "name", "self" if _SELF_BEFORE.search(before) else "third")
-    if any(ch.isdigit() for ch in low):
-        for m in _FULL_DATE.finditer(low):
+    if not _DIGIT.search(low):
+        return
+    runs = doc.index().starts(low, DIGIT_RUN)
+    if _YEAR.search(low):
+        starts = sorted(set(runs) | {m.start() for m in _MONTH_START.finditer(low)})
+        for m in matches_at(_FULL_DATE, low, starts):
             year = int(m.group("y1") or m.group("y2") or m.group("y3"))
             if year not in _BIRTH_YEARS or overlaps(m.start(), m.end()):
                 continue
@@ -447,13 +467,16 @@ def _uncued(doc, regions, anchors, add, overlaps):
             if _EVENT_CONTEXT.search(sentence) and not _BORN_NEAR.search(sentence):
                 continue
             add(m.start(), m.end(), "dob")
-        for m in _DNI.finditer(low):
+    if _SEVEN_DIGITS.search(low):
+        for m in matches_at(_DNI, low, sorted({i for r in runs for i in (r - 1, r) if i >= 0})):
             if _dni_valid(m.group("id")) and not overlaps(m.start("id"), m.end("id")):
                 add(m.start("id"), m.end("id"), "id_number")
-        for m in _CURP.finditer(low):
+    if _SIX_DIGITS.search(low):
+        for m in matches_at(_CURP, low, sorted({r - 4 for r in runs if r >= 4})):
             if not overlaps(m.start(), m.end()):
                 add(m.start(), m.end(), "id_number")
-        for m in _LONG_NUMBER.finditer(low):
+    if _EIGHT_DIGITS.search(low):
+        for m in matches_at(_LONG_NUMBER, low, sorted({i for r in runs for i in range(r - 4, r + 1) if i >= 0})):
             if overlaps(m.start(), m.end()):
                 continue
             digits = _NOT_DIGIT.sub("", m.group())
