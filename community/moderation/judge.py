@@ -15,7 +15,9 @@ CLASSIFIER_ACTIONS = {
     "crisis": ("crisis_resources", "limit_members", "alert"),
     "consult_reminder": ("notice:consult_reminder",),
 }
-QUICK_LABELS = ("crisis",)   # the composer's synchronous check: crisis (and the rules' identifiers)
+QUICK_LABELS = ("crisis",)
+MIN_WORDS = 4
+_WORDS = re.compile(r"\w+")   # the composer's synchronous check: crisis (and the rules' identifiers)
 # A crisis post that names when ("tonight", "on Friday", "after the kids leave") tells of a plan
 # with a day, tier A, even with no method named (MODERATION.md §3.4): it is urgent.
 _WHEN = re.compile(
@@ -67,8 +69,11 @@ def combine(decision, scores, labels=tuple(CLASSIFIER_ACTIONS), lang="en", text=
     found = set(decision.labels)
     verdicts = list(decision.verdicts)
     added, reasons = [], []
+    # A title or a reply of a few words gives the model too little to go on ("Inhalers" scored as
+    # advice): the rules alone judge texts of fewer than MIN_WORDS words.
+    too_short = text is not None and len(_WORDS.findall(text)) < MIN_WORDS
     for label in labels:
-        if label == "crisis" and text is not None and _CRISIS_TOPIC.search(text) is None:
+        if too_short or (label == "crisis" and text is not None and _CRISIS_TOPIC.search(text) is None):
             continue
         if label not in found and scores.get(label, 0.0) >= limits[label]:
             added.append(label)
