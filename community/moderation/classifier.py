@@ -216,14 +216,15 @@ class Model:
     def scores(self, text):
         """{head: probability}, each head's highest over the text's windows (all windows in one
         sparse product: a numpy call per window cost more than the arithmetic)."""
-        parts = windows(text) or [""]
+        # normalised once: folding keeps sentence ends, so the windows fall as in the raw text
+        parts = windows(normalise(text)) or [""]
         if len(parts) == 1:
-            best = self._probabilities(_WORD.findall(normalise(parts[0])))
+            best = self._probabilities(_WORD.findall(parts[0]))
         else:
             n, features = len(parts), len(self.idf)
             flat, lengths = [], []
             for p in parts:
-                ids = self._window_ids(_WORD.findall(normalise(p)))
+                ids = self._window_ids(_WORD.findall(p))
                 flat += ids
                 lengths.append(len(ids))
             rows = np.repeat(np.arange(n, dtype=np.int64), lengths)

@@ -71,13 +71,14 @@ def combine(decision, scores, labels=tuple(CLASSIFIER_ACTIONS), lang="en", text=
     added, reasons = [], []
     # A title or a reply of a few words gives the model too little to go on ("Inhalers" scored as
     # advice): the rules alone judge texts of fewer than MIN_WORDS words.
-    too_short = text is not None and len(_WORDS.findall(text)) < MIN_WORDS
+    too_short = text is not None and len(text) < 80 and len(_WORDS.findall(text)) < MIN_WORDS
     for label in labels:
-        if too_short or (label == "crisis" and text is not None and _CRISIS_TOPIC.search(text) is None):
+        if too_short or label in found or scores.get(label, 0.0) < limits[label]:
             continue
-        if label not in found and scores.get(label, 0.0) >= limits[label]:
-            added.append(label)
-            reasons.append(f"classifier: {label.replace('_', ' ')} {scores[label]:.2f}")
+        if label == "crisis" and text is not None and _CRISIS_TOPIC.search(text) is None:
+            continue
+        added.append(label)
+        reasons.append(f"classifier: {label.replace('_', ' ')} {scores[label]:.2f}")
     actions = {a for label in added for a in CLASSIFIER_ACTIONS[label]}
     crisis = "crisis" in found or "crisis" in added
     rules_urgent = "escalate_now" in decision.actions
