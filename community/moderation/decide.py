@@ -8,12 +8,10 @@ disagree about what a text would do.
 """
 from dataclasses import dataclass
 
-from .filters import Decision
 
 UNFINISHED = "Watched-word rules could not finish on this post in time: a moderator should read it."
 FIRST_POSTS = "First posts from a new member wait for approval."
 WAITING_THREAD = "A reply to a thread that is waiting for approval."
-NO_VERDICT = Decision((), frozenset(), ())
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from . import classifier, filters
-from .filters import Decision, FilterVerdict
+from .filters import FilterVerdict
 
 # What a classifier label does when the rules found nothing: the same as the rule's own label.
 # Spam and abuse stay with the rules (links, lexicons, trust) until the training data covers
@@ -115,13 +115,3 @@ def quick(text, regions=filters.DEFAULT_REGIONS):
     if not text.strip():
         return decision
     return combine(decision, classifier.scores(text), labels=QUICK_LABELS, lang=language(text), text=text)
-
-
-def lane(decision):
-    """"urgent", "check_in" or None: how a crisis post is handled (README, graded lanes)."""
-    if decision is None or "crisis" not in decision.labels:
-        return None
-    return "urgent" if "escalate_now" in decision.actions else "check_in"
-
-
-__all__ = ["Decision", "combine", "judge", "lane", "language", "quick"]

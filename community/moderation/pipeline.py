@@ -14,8 +14,7 @@ from ..forums import lifecycle
 from ..forums.models import Community, PostRevision, Thread
 from . import alerts, filters, log, rules
 from . import judge as judging
-from .decide import RuleHit, Situation, Trust, decide
-from .decide import phi_spans as decide_phi_spans
+from .decide import RuleHit, Situation, Trust, decide, phi_spans
 from .models import PRIORITY, ReviewItem, Sanction, Verdict
 
 # Notice kinds the pipeline owns (recomputed on every run); the others are shown to everyone
@@ -83,10 +82,6 @@ def composer_check(text, community):
     characters), decided as the worker decides: what to tell the author now (an Outcome; its
     spans are offsets into `text` too)."""
     return decide(judging.quick(text[:PRECHECK_CHARS], regions=regions_of(community)))
-
-
-def phi_spans(decision):
-    return list(decide_phi_spans(decision))
 
 
 def describe(spans):

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from community.moderation import classifier, judge
+from community.moderation.decide import decide
 
 ROWS = [json.loads(line) for line in (classifier.DATA_DIR / "regressions.jsonl").read_text(encoding="utf-8").splitlines()
         if line.strip()]
@@ -16,4 +17,4 @@ def test_a_reported_miss_stays_fixed(row):
     decision = judge.judge(row["text"])
     assert sorted(decision.labels) == sorted(row["labels"]), row["note"]
     if row.get("crisis_tier") in ("A", "T"):
-        assert judge.lane(decision) == "urgent"
+        assert decide(decision).lane == "urgent"

@@ -197,7 +197,7 @@ _words = None
 
 
 def _word_lists():
-    """(common words, given names and surnames): zxcvbn's frequency lists, loaded on first use."""
+    """(common words, all names, given names, surnames): zxcvbn's frequency lists, loaded on first use."""
     global _words
     if _words is None:
         with _lock:
@@ -208,14 +208,14 @@ def _word_lists():
                     lists = {}
                 common = set(lists.get("english_wikipedia", [])[:10000])
                 common.update(lists.get("us_tv_and_film", [])[:10000])
-                names = set(lists.get("female_names", [])) | set(lists.get("male_names", []))
-                names.update(lists.get("surnames", []))
-                _words = (frozenset(common), frozenset(names))
+                given = frozenset(lists.get("female_names", [])) | frozenset(lists.get("male_names", []))
+                surnames = frozenset(lists.get("surnames", []))
+                _words = (frozenset(common), given | surnames, given, surnames)
     return _words
 
 
 def _plausible_name(first, last):
-    common, names = _word_lists()
+    common, names, _, _ = _word_lists()
     for part in (first, last.split("'")[-1].split("-")[-1]):
         word = part.lower()
         if word in common and word not in names:
@@ -427,7 +427,7 @@ def _uncued(doc, regions, anchors, add, overlaps):
     if _TWO_CAPITALS_ANY.search(raw) and (doc.has_match(CONDITION_RULES) or _CONDITION_ES.search(low)):
         conditions = sorted([start for start, _, _ in doc.scan(CONDITION_RULES)]
                             + [m.start() for m in _CONDITION_ES.finditer(low)])
-        given, surnames = _given_and_surnames()
+        _, _, given, surnames = _word_lists()
         # read only the text near a condition (merged windows), not the whole post
         near, windows = [], []
         for c in conditions:
@@ -487,24 +487,6 @@ def _uncued(doc, regions, anchors, add, overlaps):
 
 def _fold(word):
     return "".join(ch for ch in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(ch))
-
-
-_given = None
-
-
-def _given_and_surnames():
-    """Given names and surnames apart (zxcvbn's lists), loaded on first use."""
-    global _given
-    if _given is None:
-        with _lock:
-            if _given is None:
-                try:
-                    from zxcvbn.frequency_lists import FREQUENCY_LISTS as lists
-                except ImportError:
-                    lists = {}
-                _given = (frozenset(lists.get("female_names", [])) | frozenset(lists.get("male_names", [])),
-                          frozenset(lists.get("surnames", [])))
-    return _given
 
 
 def _address(doc, raw_start, raw_end, add, overlaps):
