@@ -1,6 +1,7 @@
 """Moderator tools through the pages and services (eager Celery, real SMTP via aiosmtpd):
 flags and their weights, queue decisions, watched-word rules, thread and member tools,
 appeals and the staff log — each reaching the right person and nobody else."""
+import json
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -14,7 +15,7 @@ from community.forums.models import Community, Post, Thread
 from community.forums.visibility import viewer_for
 from community.models_base import utcnow
 from community.moderation import flags, log, rules
-from community.moderation.models import Appeal, ReviewItem, Rule, Sanction, StaffAction
+from community.moderation.models import Appeal, Miss, ReviewItem, Rule, Sanction, StaffAction
 from tests.forum_helpers import client_for, person, reply_as, text
 from tests.helpers import add_member, add_moderator, create_community, start_thread
 
@@ -453,6 +454,46 @@ def test_staff_log_is_append_only_and_scoped_to_the_moderators_communities(app, 
         assert log.entries(viewer(world.mod))
 
 
+def test_a_miss_reported_in_the_test_box_or_on_an_item_becomes_a_training_row(app, world):
+    mod = client_for(app, world.mod)
+    missed = "Everybody here should just double their dose when it flares."
+    page = text(mod.post("/moderation/rules/test", data={"community": world.ms, "text": "hello there friends"}))
+    assert "Report a miss" in page and 'name="expected"' in page
+    # Bad input: a field message each, nothing saved.
+    for data, message in [({"text": "", "expected": "spam"}, "Paste the text the filters got wrong."),
+                          ({"text": "hello there friends"}, "The filters already give these labels"),
+                          ({"text": "hello there friends", "expected": "nonsense"}, "Choose labels from the list."),
+                          ({"text": "hello there friends", "expected": "spam", "note": "x" * 301}, "under 300")]:
+        response = mod.post("/moderation/misses", data={"community": world.ms, **data})
+        assert response.status_code == 422 and message in text(response), data
+    assert mod.post("/moderation/misses", data={"community": world.ms, "text": "hello there friends",
+                                                "expected": ["spam"], "note": "a shill"}).status_code == 302
+    with app.app_context():
+        post_id = reply_as(world.bo, world.thread, missed)
+        flags.flag_post(viewer(world.alex), post_id, "other", "bad advice")
+        item = db.session.scalar(sa.select(ReviewItem.id).where(ReviewItem.post_id == post_id))
+        found = db.session.get(Post, post_id).labels
+    assert "Report a miss" in text(mod.get(f"/moderation/items/{item}"))
+    # Another community's moderator cannot reach the item, so cannot report its text.
+    assert client_for(app, world.other_mod).post(f"/moderation/items/{item}/miss",
+                                                 data={"expected": "abuse"}).status_code == 404
+    wanted = sorted({"consult_reminder", "abuse"} - set(found))
+    assert mod.post(f"/moderation/items/{item}/miss", data={"expected": wanted}).status_code == 302
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["moderation", "misses", "--mark-exported"])
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["text"] for r in rows] == ["hello there friends", missed]
+    assert rows[0]["labels"] == ["spam"] and "a shill" in rows[0]["note"] and "the test box" in rows[0]["note"]
+    assert rows[1]["labels"] == [label for label in ("consult_reminder", "abuse") if label in wanted]
+    assert set(rows[0]) == {"id", "text", "labels", "crisis_tier", "lang", "note"}   # data/*.jsonl's shape
+    assert runner.invoke(args=["moderation", "misses"]).output == ""   # exported once
+    with app.app_context():
+        db.session.delete(db.session.get(Post, post_id))
+        db.session.commit()
+        # the post's text goes with the post
+        assert db.session.scalars(sa.select(Miss.text)).all() == ["hello there friends"]
+
+
 # ------------------------------------------------------------------ who may use which page
 
 PAGES = [
@@ -461,6 +502,7 @@ PAGES = [
     ("get", "/moderation/members/{bo}?community={ms}"), ("post", "/moderation/members/{bo}/note"),
     ("get", "/moderation/appeals"), ("get", "/moderation/log"), ("get", "/moderation/rules?community={ms}"),
     ("post", "/moderation/rules/test"), ("get", "/moderation/rules/export.csv?community={ms}"),
+    ("post", "/moderation/misses"), ("post", "/moderation/items/{item}/miss"),
 ]
 
 
@@ -480,7 +522,7 @@ def test_every_moderator_page_refuses_those_who_do_not_moderate_the_community(ap
     client = client_for(app, who) if who else app.test_client()
     for method, path in PAGES:
         url = path.format(item=item, post=post_id, thread=world.thread, bo=world.bo.id, ms=world.ms)
-        data = {"reason": "checking", "community": world.ms, "body": "note", "text": "hello"}
+        data = {"reason": "checking", "community": world.ms, "body": "note", "text": "hello", "expected": "spam"}
         response = client.get(url) if method == "get" else client.post(url, data=data)
         assert response.status_code in expected, (role, url, response.status_code)
         if role == "other_moderator":
@@ -492,6 +534,7 @@ def test_every_moderator_page_refuses_those_who_do_not_moderate_the_community(ap
             assert db.session.get(Post, post_id).state == "published"
             assert not db.session.get(Thread, world.thread).locked
             assert db.session.scalar(sa.select(ReviewItem.status).where(ReviewItem.id == item)) == "open"
+            assert not db.session.scalars(sa.select(Miss)).all()
 
 
 def test_admins_appoint_and_remove_moderators_whose_powers_wait_for_2fa(app, world):

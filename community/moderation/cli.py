@@ -46,3 +46,15 @@ def train_command():
     meta = classifier.train()
     click.echo(f"{meta['rows']} posts, {meta['features']} features; data sha256 {meta['data_sha256']}; "
                f"artifact sha256 {meta['artifact_sha256']}")
+
+
+@moderation_cli.command("misses")
+@click.option("--mark-exported", is_flag=True, help="Mark them exported, so the next run lists only newer ones.")
+def misses_command(mark_exported):
+    """Print the misses moderators reported and nobody exported yet, as training rows (JSON lines).
+    Check each against MODERATION.md, add a crisis tier and the language, then append them to
+    community/moderation/data/regressions.jsonl and run `community moderation train`."""
+    from . import misses
+
+    for row in misses.export(mark=mark_exported):
+        click.echo(json.dumps(row, ensure_ascii=False))

@@ -229,3 +229,23 @@ def active_sanction(user_id, community_id, now=None):
             sa.or_(Sanction.ends_at.is_(None), Sanction.ends_at > now),
             sa.or_(Sanction.community_id == community_id, Sanction.community_id.is_(None)))
         .order_by(Sanction.id.desc()).limit(1))
+
+
+class Miss(db.Model):
+    """A moderator's report that the filters got a text wrong (the test box or a review item).
+    `community moderation misses` turns the open ones into training rows and regression tests;
+    the text goes with its post when the post is deleted."""
+
+    __tablename__ = "moderation_misses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    community_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    post_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(sa.String(10))          # test_box | item
+    text: Mapped[str] = mapped_column(sa.Text)
+    expected: Mapped[list] = mapped_column(sa.JSON, default=list)
+    found: Mapped[list] = mapped_column(sa.JSON, default=list)
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    exported_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())

@@ -7,10 +7,13 @@ from ..accounts.forms import EmptyForm
 from ..errors import ServiceError, ValidationFailed
 from ..forums import services as forums
 from ..views_util import safe_path
-from . import appeals, flags, log, pipeline, rules, services, tools
+from . import appeals, flags, log, misses, pipeline, rules, services, tools
 from .models import FLAG_REASONS, KIND_NAMES, RULE_ACTIONS, RULE_MATCH_TYPES
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+MISS_SAVED = "Thank you. The miss is saved: it joins the filters' training data and regression tests."
+LABEL_NAMES = {"crisis": "Crisis", "consult_reminder": "Consult reminder", "phi": "Identifiers", "spam": "Spam",
+               "abuse": "Abuse"}
 member_bp = Blueprint("standing", __name__)
 
 
@@ -56,13 +59,25 @@ def _item_page(row, errors, edited=None):
     spans_current = pipeline.text_hash(row.Post.body) == row.ReviewItem.text_hash
     return render_template("moderation/item.html", row=row, form=EmptyForm(), kinds=KIND_NAMES, edited=edited,
                            flags=services.flags_of(row.Post.id), flag_reasons=FLAG_REASONS, errors=errors,
-                           spans_current=spans_current, closed_by=services.closer_of(row.ReviewItem)), \
+                           spans_current=spans_current, closed_by=services.closer_of(row.ReviewItem),
+                           label_names=LABEL_NAMES, found_labels=row.Post.labels or []), \
         422 if errors else 200
 
 
 DONE = {"approve": "Approved and published.", "reject": "Rejected; the author is told why.", "hide": "Hidden.",
         "restore": "Restored.", "acknowledge": "Alert acknowledged. Thank you for checking on them.",
         "close": "Review closed."}
+
+
+@bp.route("/items/<int:item_id>/miss", methods=["POST"])
+def item_miss(item_id):
+    if _csrf_ok():
+        try:
+            misses.report_item(g.viewer, item_id, request.form.getlist("expected"), request.form.get("note"))
+        except ValidationFailed as exc:
+            return _item_page(services.get_item(g.viewer, item_id), {"miss_" + k: v for k, v in exc.fields.items()})
+        flash(MISS_SAVED, "success")
+    return redirect(url_for(".item", item_id=item_id))
 
 
 @bp.route("/items/<int:item_id>/<action>", methods=["POST"])
@@ -192,7 +207,8 @@ def _rules_page(community_id, communities, errors=None, values=None, result=None
     return render_template(
         "moderation/rules.html", rules=rules.list_rules(g.viewer, community_id), community_id=community_id,
         communities=communities, form=EmptyForm(), errors=errors or {}, values=values or {}, result=result,
-        match_types=RULE_MATCH_TYPES, actions=RULE_ACTIONS, action_names=rules.ACTION_NAMES), status
+        match_types=RULE_MATCH_TYPES, actions=RULE_ACTIONS, action_names=rules.ACTION_NAMES,
+        label_names=LABEL_NAMES), status
 
 
 @bp.route("/rules", methods=["GET", "POST"])
@@ -219,6 +235,22 @@ def rules_test():
     except ValidationFailed as exc:
         return _rules_page(community_id, communities, exc.fields, request.form, status=422)
     return _rules_page(community_id, communities, values=request.form, result=result)
+
+
+@bp.route("/misses", methods=["POST"])
+def report_miss():
+    community_id, communities = _rules_scope()
+    if not _csrf_ok():
+        return redirect(url_for(".rules_page", community=community_id))
+    try:
+        misses.report_text(g.viewer, community_id, request.form.get("text"), request.form.getlist("expected"),
+                           request.form.get("note"))
+    except ValidationFailed as exc:
+        result = rules.test(g.viewer, community_id, request.form.get("text")) if (request.form.get("text") or "").strip() else None
+        return _rules_page(community_id, communities, {"miss_" + k: v for k, v in exc.fields.items()}, request.form,
+                           result=result, status=422)
+    flash(MISS_SAVED, "success")
+    return redirect(url_for(".rules_page", community=community_id))
 
 
 @bp.route("/rules/<int:rule_id>/<action>", methods=["POST"])
