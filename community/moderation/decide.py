@@ -122,7 +122,8 @@ def decide(body, title=None, rules=(), unfinished=False, trust=ESTABLISHED, situ
         crisis_reasons=_lane_reason(crisis and "escalate_now" in actions, verdicts) + tuple(
             r for v in verdicts if v.filter in ("crisis", "classifier") for r in v.reasons),
         escalate_reasons=tuple(hit.reason for hit in rules if hit.action == "escalate"),
-        flag_reasons=tuple(hit.reason for hit in rules if hit.action == "flag"),
+        flag_reasons=tuple(hit.reason for hit in rules if hit.action == "flag") + tuple(
+            r for v in verdicts if "review" in v.actions for r in v.reasons),
         rule_reasons=tuple(hit.reason for hit in rules),
         language=body.language if body else "en",
     )

@@ -28,6 +28,10 @@ _PROFANITY = (
     r"|\b(?:ass|arse|a\$\$|@ss)[\s.\-_*]?holes?\b|\bdumb[\s.\-_*]?ass(?:es)?\b|\bjackass\w*|\bsmartass\w*"
     r"|\bbitch(?:es|y|ing)?\b|\bb\*+tch\w*|\btwats?\b|\bwank(?:er|ers|ing)?\b|\bcocksucker\w*|\bdickheads?\b|\bpiss\s+off\b"
     r"|\bbastards?\b|(?<!finger\s)(?<!needle\s)\bpricks?\b(?=\s*(?:[.!,?]|who|that|$))"
+    # Spanish (Spain and Mexico): the strong words only (README: they count like the f-word)
+    r"|\bjod(?:er|ido|ida|idos|idas|an)\b|\bmierd\w*|\bm1erda\b|\bme\s+cago\s+en\b|\bco[nñ]o\b|\bcojones\b|\bhostias?\b"
+    r"|\bput[oa]s?\b|\bp\*+ta\w*|\bputad\w*|\bpinches?\b|\bching\w*|\bcabr[oó]n(?:es|a|as)?\b|\bcarajo\b|\bvergas?\b"
+    r"|\bpendej\w*|\bno\s+mames\b|\bhdp\b|\bctm\b|\bptm\b"
 )
 _SLUR = (
     r"\b(?:retard(?:s|ed)?|r\*tard\w*|spaz|spazz|spastic|mong|tranny|trannies|fag|fags|faggots?|f\*g\w*|"
@@ -39,7 +43,10 @@ _INSULT_WORDS = (
     r"muppets?|pricks?|dicks?|assholes?|arseholes?|bitch(?:es)?|cows?|pigs?|trash|garbage|worthless|"
     r"attention[\s-]seek(?:er|ers|ing)|drama\s+queens?|snowflakes?|karens?|hypochondriacs?|"
     r"lazy\s+(?:\w+\s+)?(?:bums?|fakers?|scroungers?|slobs?)|scroungers?|joke|disgrace|waste\s+of\s+(?:space|oxygen|air|skin)|"
-    r"brainwashed\s+\w+|shills?|nutjobs?|nutters?|psychos?|weirdos?|dumbasses?|twats?|wankers?|retards?|sad\s+little\s+\w+"
+    r"brainwashed\s+\w+|shills?|nutjobs?|nutters?|psychos?|weirdos?|dumbasses?|twats?|wankers?|retards?|sad\s+little\s+\w+|"
+    r"mental\s+cases?|snitch(?:es)?|"
+    r"idiotas?|imb[eé]ciles?|gilipollas|subnormal(?:es)?|est[uú]pid[oa]s?|zorras?|vag[oa]s|par[aá]sitos?|in[uú]tiles?|"
+    r"ignorantes?|tont[oa]s?|llorones|mentiros[oa]s?|payas[oa]s?|incompetentes?|farsantes?|cuenteros?"
 )
 _ADJ = (r"(?:absolute|total|complete|utter|fucking|f\*+ing|bloody|stupid|pathetic|little|smug|ignorant|arrogant|"
         r"lying|lazy|useless|brainwashed|sad|selfish|entitled|miserable|ugly|fat|dumb|clueless|fibro|ms|diabetic|"
@@ -48,7 +55,10 @@ _FILLER = r"(?:(?:all|just|such|so|clearly|really|a|an|the|a\s+bunch\s+of|bunch\
 # An insult word counts when aimed at people: second person, a vocative, or "X is a <insult>".
 _SECOND_BEFORE = re.compile(
     r"(?:\byou(?:'re|\s+are|\s+r)?|\bu(?:\s+r|r)?|\bur|\byoure|\by'?all\s+are|\byou\s+lot\s+are|\byou\s+people\s+are)\s+"
-    + _FILLER + r"$")
+    + _FILLER + r"$"
+    # Spanish: "eres un", "sois unos", "es una", "son unos", "qué", "vaya panda de", "pedazo de"
+    r"|\b(?:eres|sois|son|es|ser[aá]s|qu[eé]|vaya|panda\s+de|pedazo\s+de|montón\s+de|todos|todas)\s+"
+    r"(?:(?:un|una|unos|unas|muy|tan|m[aá]s|de|panda\s+de|pedazo\s+de)\s+)*$")
 _VOCATIVE_BEFORE = re.compile(r"(?:,|\byou)\s+(?:\w+\s+){0,2}?$")
 _VOCATIVE_AFTER = re.compile(r"\s*(?:[.!?]|$)")
 _THIRD_BEFORE = re.compile(r"\b(?:is|are|was|were|'s|'re|r)\s+(?:(?:all|just|such|a\s+bunch\s+of|bunch\s+of|an?)\s+)?"
@@ -72,6 +82,12 @@ _THREAT = (
     r"|" + after("you", "u") + r"deserve\s+(?:it|to\s+(?:die|suffer))\b"
     r"|" + after("i'll", "i will", "gonna", "going to") + r"(?:find|hurt|kill|get|come\s+for)\s+(?:you|u)\b|\bwatch\s+your\s+back\b"
     r"|" + after("i") + r"know\s+(?:who|where)\s+you\s+(?:are|live)\b(?!\s+(?:talking|referring|thinking|on\s+about|asking))"
+    r"|" + after("i'll", "i will", "gonna", "going to") + r"(?:smash|break|punch|kick|batter|beat|bash|knock)\s+"
+    r"(?:his|her|their|your|ur|them|him)\s+(?:\w+\s+)?(?:face|head|legs?|teeth|jaw|nose|arms?|in)\b"
+    r"|\bfind\s+out\s+where\s+(?:you|u)\s+live\b|\bmake\s+(?:your|ur)\s+life\s+(?:hell|a\s+(?:misery|living\s+hell))\b"
+    r"|\b(?:te|le|les|os)\s+(?:voy\s+a\s+|vamos\s+a\s+)?(?:parto|partir|rompo|romper|reviento|reventar)\s+la\s+(?:cara|boca|madre|crisma)\b"
+    r"|\b(?:te|le|os)\s+(?:voy|vamos)\s+a\s+(?:dar|meter)\s+una\s+(?:hostia|paliza|golpiza|putiza|madriza)\b"
+    r"|\bs[eé]\s+d[oó]nde\s+vives\b|\bojal[aá]\s+(?:te|tu|que\s+te)\b(?:\s+\w+){0,6}?\s+(?:mueras|muera|cierre|pudras|revientes|mate)\b"
 )
 _RULES = RuleSet([("profanity", p) for p in alternatives(_PROFANITY)] +
                  [("slur", p) for p in split_group(_SLUR)] +

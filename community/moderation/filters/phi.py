@@ -9,8 +9,10 @@ first names, usernames. Contact details inside spam are left to the spam filter 
 in `run_filters` drops them from phi).
 """
 import bisect
+import functools
 import re
 import threading
+from pathlib import Path
 import unicodedata
 
 import phonenumbers
@@ -29,6 +31,7 @@ _HELPLINES = frozenset({
     "988", "18002738255", "8002738255", "116123", "111", "741741", "131114", "18334564566",
     "8334564566", "116111", "08457909090", "0800689999", "1300224636", "0508828865", "085609090",
     "911", "999", "112", "000", "18008264357", "8008264357",
+    "024", "8009112000", "900100036", "717003717", "8882289427", "5552590000", "8008001000",  # Spain, Mexico
 })
 _FICTIONAL = re.compile(
     r"^(?:1?\d{3})?55501\d\d$|^55501\d\d$"                      # NANP 555-01XX
@@ -37,7 +40,8 @@ _FICTIONAL = re.compile(
     r"|^(?:61|0)(?:491570|491571|491572|4916570)\d{3}$|^(?:61|0)[2378]5550\d{4}$")
 _PHONE_CONTEXT = re.compile(
     r"\b(?:call|text|txt|ring|phone|mobile|cell|number|no\.|tel|whats\s?app|signal|reach|contact|"
-    r"digits|landline|sms|msg|message)\b")
+    r"digits|landline|sms|msg|message|ll[aá]m\w*|tel[eé]fono|tlf|m[oó]vil|celular|cel|whats|contact\w*|escr[ií]b\w*|"
+    r"n[uú]mero|al)\b")
 _SELF_CONTACT = re.compile(
     r"\b(?:my\s+(?:personal\s+|own\s+|home\s+|work\s+)?(?:number|mobile|cell|phone|landline|digits|email|e-mail|address)|"
     r"(?:reach|text|call|ring|contact|email|e-mail|message|whats\s?app|flick)\s+me|me\s+(?:on|at)|"
@@ -46,7 +50,9 @@ _ORG_CONTEXT = re.compile(
     r"\b(?:helpline|hotline|line|clinic|clinic's|surgery|practice|pharmacy|pharmacy's|hospital|office|"
     r"foundation|society|association|trust|charity|service|centre|center|switchboard|reception|"
     r"appointments?|department|ward|samaritans|crisis|nhs|org|organisation|organization|company|"
-    r"customer|support\s+line|library|church|hall|school|venue|meeting|suite|unit|uk|team|program(?:me)?)\b")
+    r"customer|support\s+line|library|church|hall|school|venue|meeting|suite|unit|uk|team|program(?:me)?|"
+    r"l[ií]nea|tel[eé]fono\s+de|asociaci[oó]n|fundaci[oó]n|cl[ií]nica|centro|hospital|ayudas?|gratuit[oa]|aecc|"
+    r"servicio|farmacia|consultorio|ayuntamiento|urgencias)\b")
 _RELATION = (r"(?:mum|mom|mother|dad|father|husband|wife|partner|sister|brother|son|daughter|"
              r"friend|aunt|auntie|uncle|gran|grandma|granny|grandmother|grandad|grandpa|"
              r"grandfather|cousin|neighbou?r|boyfriend|girlfriend|fianc[eé]e?|kid|child|niece|"
@@ -81,6 +87,14 @@ _ADDRESS_ANCHORED = re.compile(
     r"\b(?:live\s+at|address\s+is|address:|come\s+(?:by|round|over)(?:\s+to)?|send\s+(?:\w+\s+)?to|mail\s+(?:\w+\s+)?to|"
     r"my\s+place,?|located\s+at|we'?re\s+at|i'?m\s+at|drop\s+by)\s+"
     r"(\d{1,5}[a-z]?\s+(?:[a-z][\w'\-]*\s+){0,3}[a-z][\w'\-]*)", re.IGNORECASE)
+# Spanish order: the street's kind, its name, then the number ("Calle Mayor 23", "Av. Insurgentes Sur 1602").
+_ADDRESS_ES = re.compile(
+    r"\b(?:[Cc]alle|C/|[Aa]venida|[Aa]v\.|[Aa]vda\.?|[Pp]laza|[Pp]za\.|[Pp]aseo|[Cc]amino|[Cc]arrera|[Rr]onda|"
+    r"[Tt]ravesía|[Cc]olonia|[Cc]ol\.)\s*(?:de\s+(?:la\s+|los\s+|las\s+|el\s+)?)?"
+    r"[A-ZÁÉÍÓÚÑ][\wáéíóúñü]+(?:\s+(?:de\s+(?:la\s+|los\s+|las\s+)?)?[A-ZÁÉÍÓÚÑ][\wáéíóúñü]+){0,3},?\s+"
+    r"(?:n[º°o]\.?\s*|#\s*)?\d{1,5}\b(?:,?\s*(?:\d{1,2}\s*[º°ªo]?\s*[A-Za-z]?|depto\.?\s*\w+|piso\s+\w+|bajo))?")
+_ADDRESS_ES_WORDS = ("calle", "c/", "avenida", "av.", "avda", "plaza", "pza.", "paseo", "camino", "carrera", "ronda",
+                     "travesía", "colonia", "col.")
 _POSTCODE = re.compile(
     r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}"      # UK
     r"|[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d"   # Canada
@@ -92,8 +106,11 @@ _ID = re.compile(
     r"\b(?:mrn|medical\s+record\s+(?:number|no)|hospital\s+(?:number|no|#|id)|patient\s+(?:number|no|#|id)|"
     r"member\s+(?:id|number|no|#)|insurance\s+(?:id|number|no)|policy\s+(?:number|no|#)|"
     r"medicare\s+(?:number|no|card\s+number)|medicaid\s+(?:id|number)|chi\s+number|nhi\s+(?:number|no)|"
-    r"pps\s+number|health\s+card\s+number|subscriber\s+id|unit\s+number|hospital\s+no|case\s+number)\.?"
-    r"\s*(?:is|:|#|=)?\s*(?P<id>(?=[a-z0-9 -]*\d[a-z0-9 -]*\d[a-z0-9 -]*\d[a-z0-9 -]*\d)[a-z0-9][a-z0-9-]*(?:\s[0-9][0-9-]*){0,3})")
+    r"pps\s+number|health\s+card\s+number|subscriber\s+id|unit\s+number|hospital\s+no|case\s+number|"
+    r"nss|n[uú]mero\s+de\s+(?:afiliaci[oó]n|paciente|historia|la\s+seguridad\s+social|seguro(?:\s+social)?|expediente)|"
+    r"afiliaci[oó]n|historia\s+cl[ií]nica|tarjeta\s+sanitaria)\.?"
+    r"\s*(?:is|es|:|#|=)?\s*(?:el\s+)?(?P<id>(?=[a-z0-9 /-]*\d[a-z0-9 /-]*\d[a-z0-9 /-]*\d[a-z0-9 /-]*\d)[a-z0-9][a-z0-9/-]*"
+    r"(?:\s[0-9][0-9/-]*){0,3})")
 _NHS = re.compile(r"\bnhs\s*(?:no\.?|number|#)?\s*(?:is|:)?\s*(?P<id>\d{3}[\s-]?\d{3}[\s-]?\d{4})\b")
 _SSN = re.compile(
     r"\b(?:ssn|social\s+security(?:\s+(?:number|no))?)\s*(?:is|:|#)?\s*(?P<id>\d{3}[-\s]?\d{2}[-\s]?\d{4})\b")
@@ -102,6 +119,9 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH +
          r",?\s+\d{4}|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})")
+_MES = r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)"
+_DOB_ES = re.compile(r"\b(?:nac[ií]|naci[oó]|nacid[oa]|fecha\s+de\s+nacimiento|f\.\s*nac\.?)\s*[:\-]?\s*(?:es\s+)?(?:el\s+)?"
+                     r"(?P<date>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}\s+de\s+" + _MES + r"\s+(?:de\s+|del\s+)?\d{4})")
 _DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|born\s+on|birthday\s+is|b-?day\s+is)\s*[:\-]?\s*(?:is\s+)?"
                   r"(?:the\s+)?(?P<date>" + _DATE + r")")
 
@@ -121,20 +141,25 @@ _NAME_OTHER = re.compile(
 # name must be in the given-name lists and the surname in the surname list (zxcvbn's).
 _CAP_ANY = r"(?:[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:-[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)?)"
 _SURNAME_ANY = r"(?:(?:O'|O\u2019|Mc|Mac|D'|Al-|El-|Van\s|De\s|Le\s)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:[-'][A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)?)"
-_FULL_ANY = re.compile(r"(?<![\w'])(?P<first>" + _CAP_ANY + r")\s+(?:[A-Z]\.?\s+)?(?P<last>" + _SURNAME_ANY
+_STARTERS = (r"(?!(?:Soy|Hola|Me|Mi|Mis|Yo|El|La|Los|Las|Con|Por|Para|Tengo|Hi|Hello|I|My|Our|The|This|Real|Full|Name|"
+             r"Dear|Thanks|Gracias|Ayer|Hoy|Ahora|Today|Yesterday)\b)")
+_FULL_ANY = re.compile(r"(?<![\w'])" + _STARTERS + r"(?P<first>" + _CAP_ANY + r")\s+(?:[A-Z]\.?\s+)?(?P<last>" + _SURNAME_ANY
                        + r")(?:\s+(?P<second>" + _SURNAME_ANY + r"))?\b")
 _TWO_CAPITALS_ANY = re.compile(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+\s+(?:[A-Z]\.?\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]")
 # Conditions named in Spanish (the shared condition lexicon is English).
 _CONDITION_ES = re.compile(
     r"\b(?:vih|sida|diabetes|diab[eé]tic[oa]|lupus|c[aá]ncer|esclerosis|epilepsia|depresi[oó]n|ansiedad|artritis|"
     r"asma|crohn|colitis|epoc|fibromialgia|migra[nñ]a|insuficiencia|hepatitis|bipolar|esquizofrenia|parkinson|"
-    r"alzheimer|tiroides|hipotiroidismo|celiac[oa]|ri[nñ][oó]n|di[aá]lisis|trasplante)\b")
+    r"alzheimer|tiroides|hipotiroidismo|celiac[oa]|ri[nñ][oó]n|di[aá]lisis|trasplante|anorexia|bulimia|ela|"
+    r"sobredosis|ictus|infarto|demencia|autismo|tdah|psoriasis|endometriosis|cirrosis|leucemia|tumor|"
+    r"ingresad[oa]|psiquiatr[ií]a|quimio\w*|insulina)\b")
 _NEAR_CONDITION = 120
 _CLINICIAN_BEFORE = re.compile(
     r"(?:\b(?:dr|doctor|prof|professor|nurse|gp|consultant|surgeon|physician|rheum\w*|neuro\w*|endo\w*|cardio\w*|"
     r"onco\w*|derm\w*|gastro\w*|nephro\w*|pulmo\w*|psychiatrist|therapist|specialist|pharmacist|dietitian|"
     r"m[eé]dic[oa]|doctora?|enfermer[oa]|especialista)\.?,?\s+(?:is\s+|es\s+)?)$", re.I)
-_SELF_BEFORE = re.compile(r"(?:\b(?:i'?m|i\s+am|my\s+name\s+is|me\s+llamo|soy)\s+)$", re.I)
+_SELF_BEFORE = re.compile(r"(?:\b(?:i'?m|i\s+am|my\s+name\s+is|me\s+llamo|soy|mi\s+nombre\s+es|(?:real|full)\s+name"
+                          r"(?:\s+is)?:?|nombre\s+(?:real|completo)(?:\s+es)?:?)\s+)$", re.I)
 # Dates of birth without "DOB" or "born": a full date whose year is a plausible birth year, in a
 # sentence that is not about a diagnosis, an operation or an appointment.
 # (tried only where a run of digits starts, or a month's name: `re` alone tries every character)
@@ -165,10 +190,11 @@ _TITLES = frozenset({"Dr", "Doctor", "Prof", "Professor", "Nurse", "Sister", "Mr
 # Where an identifier can start: keyword anchors, found with the shared word index.
 _ANCHORS = RuleSet([
     ("id", r"\b(?:mrn|medical\s+record|hospital|patient|member|insurance|policy|medicare|medicaid|chi|nhi|pps|"
-           r"health\s+card|subscriber|unit|case)\b"),
+           r"health\s+card|subscriber|unit|case|nss|n[uú]mero|afiliaci[oó]n|historia|tarjeta)\b"),
     ("nhs", r"\bnhs\b"),
     ("ssn", r"\b(?:ssn|social\s+security)\b"),
     ("dob", r"\b(?:dob|date\s+of\s+birth|born|birthday|bday)\b|(?<=\bd\.o\.)b\b"),
+    ("dob_es", r"\b(?:nac[ií]|naci[oó]|nacid[oa]|nacimiento)\b"),
     ("address", r"\b(?:live|address|come|send|mail|located|we'?re|drop)\b|" + after("my") + r"place\b"),
     ("self", r"\b(?:i'?m|signed|love|thanks|regards|cheers|best|warmly|hugs)\b|" + after("my") + r"name\b|"
              + after("i") + r"am\b|" + after("it's") + r"me\b"),
@@ -345,6 +371,10 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
         for m in matches_at(_SSN_BARE, low, (i - 3 for i in _occurrences(low, "-") if i >= 3)):
             if not overlaps(m.start(), m.end()):
                 add(m.start(), m.end(), "id_number")
+    for pos in anchors.get("dob_es", ()):
+        m = _DOB_ES.search(low, max(0, pos - 12), pos + 60)
+        if m and not overlaps(m.start("date"), m.end("date")):
+            add(m.start("date"), m.end("date"), "dob")
     for pos in anchors.get("dob", ()):
         m = _DOB.match(low, pos)
         if m:
@@ -374,6 +404,9 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
             m = _ADDRESS_ANCHORED.match(raw, doc.to_raw(pos))
             if m:
                 _address(doc, m.start(1), m.end(1), add, overlaps)
+        if any(word in low for word in _ADDRESS_ES_WORDS):
+            for m in _ADDRESS_ES.finditer(raw):
+                _address(doc, m.start(), m.end(), add, overlaps)
         for m in matches_at(_POSTCODE, raw, [c.start() for c in _POSTCODE_START.finditer(shape)]):
             if m.start() == 0 or not raw[m.start() - 1].isalnum():
                 _address(doc, m.start(), m.end(), add, overlaps)
@@ -427,7 +460,7 @@ def _uncued(doc, regions, anchors, add, overlaps):
     if _TWO_CAPITALS_ANY.search(raw) and (doc.has_match(CONDITION_RULES) or _CONDITION_ES.search(low)):
         conditions = sorted([start for start, _, _ in doc.scan(CONDITION_RULES)]
                             + [m.start() for m in _CONDITION_ES.finditer(low)])
-        _, _, given, surnames = _word_lists()
+        common, _, given, surnames = _word_lists()
         # read only the text near a condition (merged windows), not the whole post
         near, windows = [], []
         for c in conditions:
@@ -446,13 +479,17 @@ def _uncued(doc, regions, anchors, add, overlaps):
             if i >= len(conditions) or conditions[i] > end + _NEAR_CONDITION:
                 continue
             first, last = m.group("first"), m.group("last")
-            if (_fold(first) not in given or _fold(last.split("'")[-1].split("-")[-1]) not in surnames
-                    or first in _TITLES or _not_person_before(raw, m.start("first"))):
-                continue
             before = raw[max(0, m.start() - 40):m.start()]
-            if _CLINICIAN_BEFORE.search(before):
+            introduced = _SELF_BEFORE.search(before) is not None
+            surname = _fold(last.split("'")[-1].split("-")[-1])
+            # Introduced ("soy", "real name"), or a known given name and then a surname that is in
+            # the list or, for the many surnames it lacks ("Marchetti"), is not an ordinary word.
+            if not introduced and (_fold(first) not in given or (surname not in surnames and surname in common)):
                 continue
-            add(start, end, "name", "self" if _SELF_BEFORE.search(before) else "third")
+            if (first in _TITLES or _not_person_before(raw, m.start("first")) or not _plausible_name(first, last)
+                    or _CLINICIAN_BEFORE.search(before) or _public_figure(m.group())):
+                continue
+            add(start, end, "name", "self" if introduced else "third")
     if not _DIGIT.search(low):
         return
     runs = doc.index().starts(low, DIGIT_RUN)
@@ -500,6 +537,17 @@ def _address(doc, raw_start, raw_end, add, overlaps):
     add(start, end, "address")
 
 
+@functools.lru_cache(maxsize=1)
+def _public_figures():
+    path = Path(__file__).with_name("public_figures.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(_fold(line.strip()) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _public_figure(name):
+    return _fold(" ".join(name.split())) in _public_figures()
+
+
 def _not_person_before(raw, end):
     """`_NOT_PERSON_BEFORE.search(raw[:end])`, read only near `end` (not from the start of a long
     post): a match is the title, an optional "." and all the spaces just before `end`."""
@@ -511,7 +559,7 @@ def _not_person_before(raw, end):
 
 def _name(doc, m, owner, add, overlaps):
     first, last = m.group("first"), m.group("last")
-    if first in _TITLES or _not_person_before(doc.raw, m.start("first")):
+    if first in _TITLES or _not_person_before(doc.raw, m.start("first")) or _public_figure(f"{first} {last}"):
         return
     if not _plausible_name(first, last):
         return
