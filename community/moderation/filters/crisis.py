@@ -74,6 +74,23 @@ _TIERS = {
         r"\b(?:planning|plan|planned|worked\s+out|figured\s+out|know\s+exactly|thought\s+about|thinking\s+about|think\s+about)\s+how\s+(?:i'?d|i\s+would|i'?ll|i\s+will|to)\s+(?:do\s+it|end\s+it|go\s+about\s+it)\b|"
         r"\btonight\s+is\s+the\s+night\b|\bwon'?t\s+be\s+(?:here|around)\s+(?:tomorrow|by\s+morning|after\s+tonight)\b",
         r"\b(?:researching|looking\s+up|googling|searching|looked\s+up|googled|reading\s+about)\s+(?:\w+\s+){0,2}?(?:(?:ways|methods|how)\s+to\s+(?:die|go|end|kill|overdose)|overdoses?|lethal\s+doses?|suicide\s+methods)",
+        r"\b(?:took|taken|swallowed|downed)\s+(?:\d{2,3}|all|the\s+whole|a\s+whole)\s+(?:of\s+)?(?:my\s+|the\s+|his\s+|her\s+)?(?:\w+\s+){0,2}?"
+        + _MEANS + r"\b(?=[^.!?]{0,40}\b(?:ago|just\s+now|minutes|mins|an\s+hour|tonight|on\s+purpose|at\s+once|feel\s+(?:weird|sick|dizzy|sleepy)))",
+        r"\b(?:overdose|od)\s+on\s+\w+(?=[^.!]{0,20}\bhow\s+(?:much|many)\b)",
+        r"\bis\s+\d{2,3}\s+(?:of\s+)?(?:\w+\s+){0,3}?enough\b(?!\s+(?:for\s+(?:a|the|one|my)\s+(?:month|week|trip|holiday)))",
+        r"\bwould\s+(?:that|this)\s+(?:do\s+it|be\s+enough\s+to|kill\s+me)\b",
+        r"\bwhich\s+(?:of\s+(?:these|them|my\s+meds)\s+)?(?:\w+\s+){0,3}?(?:would\s+be|is)\s+(?:the\s+)?(?:quickest|fastest|most\s+painless|least\s+painful|most\s+lethal)\b",
+        r"\b(?:quickest|fastest|least\s+painful|most\s+painless)\s+(?:and\s+)?(?:painless\s+)?way\b(?!\s+to\s+(?:get|make|lose|find|learn|book|reach|cook|clean|travel|see|apply|order))",
+        r"\bpainless\s+way\s+(?:to\s+(?:go|do\s+it|end\s+it))?(?=\s*(?:[.!?]|$|just|please))",
+        # Spanish: an act in progress, means gathered, method-seeking, a plan with a day, a place
+        r"\b(?:me\s+he\s+tomado|me\s+acabo\s+de\s+tomar)\s+(?:\d{2,3}|todas?|todos|un\s+bote|una\s+caja|el\s+bote|la\s+caja)\b",
+        r"\bdosis\s+(?:\w+\s+){0,3}?(?:es\s+)?(?:mortal|letal)\b|\b(?:mortal|letal)\s+(?:\w+\s+){0,2}?(?:es\s+para\s+m[ií])",
+        r"\bcu[aá]nt[oa]s?\s+(?:\w+\s+){0,5}?(?:hace\s+falta|hacen\s+falta|necesito|se\s+necesitan?)\s+para\s+(?:morir|que\s+sea\s+definitivo|no\s+despertar|matarme)\b",
+        r"\b(?:ahorrando|juntando|guardando|acumulando|juntar|ahorrar)\s+(?:\w+\s+){0,3}?(?:pastillas|opioides|morfina|insulina|medicaci[oó]n|pastis|calmantes)\b",
+        r"\bya\s+tengo\s+(?:fecha|el\s+d[ií]a|todo\s+(?:listo|preparado|planeado)|la\s+cuerda|las\s+pastillas)\b|\bsolo\s+falta\s+elegir\s+el\s+d[ií]a\b",
+        r"\bcartas?\s+de\s+despedida\b",
+        r"\bestoy\s+en\s+(?:la\s+azotea|el\s+puente|la\s+v[ií]a|las\s+v[ií]as|el\s+borde|el\s+balc[oó]n)\b|\bme\s+voy\s+al\s+puente\b",
+        r"\bvoy\s+a\s+usar\s+la\s+(?:pistola|escopeta|cuerda)\b",
     ],
     # T: a third party at imminent risk
     "T": [
@@ -92,6 +109,10 @@ _TIERS = {
               "she no longer", "they no longer") + r"(?:want|wants|wish)\s+to\s+(?:be\s+alive|live|be\s+here|exist|wake\s+up|go\s+on)\b",
         r"\b(?:left|wrote|sent)\s+(?:me\s+|us\s+)?a\s+(?:note|letter|message|text)\s+(?:saying\s+)?(?:\w+\s+){0,2}?(?:sorry|goodbye)\b(?=[^.]{0,500}(?:answer|police|999|911|112|reach|find|missing|gone))|"
         r"\b(?:left|wrote|sent)\s+(?:me\s+|us\s+)?a\s+(?:note|letter)\s+saying\s+(?:sorry|goodbye)\b",
+        r"\b(?:texted|messaged|sent|wrote)\s+(?:me\s+|us\s+)?(?:\w+\s+){0,3}?['\"]?(?:i'?m\s+)?sorry\s+for\s+everything\b",
+        r"\b(?:posted|texted|wrote|said)\s+['\"]?(?:so\s+long|bye\s+forever|last\s+post)\b",
+        r"\bse\s+est[aá]\s+cortando\b|\bse\s+ha\s+tomado\s+(?:un\s+bote|una\s+caja|todas?|todos)\b",
+        r"\bse\s+(?:va|quiere)\s+a?\s*(?:matar|suicidar|tirar\s+(?:por|de|desde))\b|\bquiere\s+(?:matarse|suicidarse|quitarse\s+la\s+vida)\b",
     ],
     # R: a third party at risk, as a report (a recovery or grief context can explain it)
     "R": [
@@ -129,6 +150,11 @@ _TIERS = {
         r"\bgive\s+up\s+on\s+(?:life|living|everything)\b|\bsleep\s+forever\b|\beternal\s+sleep\b",
         r"\burges?\s+to\s+(?:cut|self[\s-]?harm|hurt\s+myself|die|end\s+it|jump)\b",
         _after_negation("don't", "can't", "cannot", "do not") + r"trust\s+myself\s+(?:right\s+now|tonight|anymore|any\s+more|to\s+(?:stay\s+safe|be\s+(?:alone|safe))|not\s+to|around\s+(?:my\s+)?(?:pills|meds))",
+        # Spanish
+        r"\bme\s+(?:mato|matar[eé])\b|\bmatarme\b|\bquitarme\s+la\s+vida\b|\bsuicidarme\b|\bme\s+voy\s+a\s+(?:matar|suicidar)\b",
+        r"\bno\s+quiero\s+(?:seguir\s+)?(?:vivir|viviendo|estar\s+viv[oa])\b|\bquiero\s+morir(?:me)?\b|\bdarme\s+cuello\b",
+        r"\bacabar\s+con\s+(?:todo|mi\s+vida)\b|\bpienso\s+en\s+(?:matarme|suicidarme|quitarme\s+la\s+vida|c[oó]mo\s+hacerlo)\b",
+        r"\bme\s+voy\s+a\s+tirar\s+(?:por|de|desde)\b",
     ],
     # X: ideation named as a topic ("suicidal", "unalive thoughts"); information posts use it too
     "X": [
@@ -160,6 +186,14 @@ _TIERS = {
         r"\brather\s+(?:be\s+dead|die)\s+than\b",
         r"\b(?:tired|sick)\s+of\s+(?:living|being\s+alive|life)\b",
         _after_negation("don't", "wouldn't") + r"(?:care|mind)\s+if\s+i\s+(?:died|die|didn'?t\s+wake|don'?t\s+wake|never\s+woke)\b|\brelief\s+to\s+(?:die|not\s+wake|be\s+dead)\b",
+        r"\b(?:stopped\s+caring|don'?t\s+care)\s+(?:whether|if)\s+i\s+live\s+or\s+die\b|\bdisappointed\s+(?:that\s+)?i\s+woke\s+up\b",
+        r"\b(?:pray|praying)\s+for\s+me\s+to\s+go\s+(?:peacefully\s+)?soon\b|\b(?:finishes|finish)\s+the\s+job\b",
+        r"\b(?:i'?m|i\s+am)\s+(?:such\s+)?a\s+drain\s+on\b|\bif\s+i\s+wasn'?t\s+around\b",
+        # Spanish
+        r"\b(?:preferir[ií]a|ojal[aá])\s+no\s+haber\s+nacido\b|\bquiero\s+desaparecer\b",
+        r"\b(?:estar[ií]an|estar[ií]ais|vivir[ií]an|estar[ií]a)\s+mejor\s+sin\s+m[ií]\b|\bsoy\s+(?:un|una)\s+(?:carga|lastre|estorbo)\b",
+        r"\bme\s+da\s+igual\s+(?:si\s+)?(?:vivir|morir|vivo|muero|no\s+amanezco|no\s+despierto|ma[nñ]ana\s+no\s+(?:amanezco|despierto))\b",
+        r"\b(?:ojal[aá]|deseo|quisiera)\s+(?:\w+\s+){0,3}?no\s+(?:despertar(?:me)?|amanecer|salir\s+del\s+hospital|salga\s+del\s+hospital)\b",
     ],
     # S: self-harm behaviour
     "S": [
@@ -170,6 +204,14 @@ _TIERS = {
         after("been", "started", "start", "keep", "kept", "back to") + r"(?:cutting|burning|scratching)\s+(?:again|myself)\b|\b(?:cutting|cut|burning|burned)\s+again\b(?!\s+(?:on|down|back|out))",
         r"\b(?:hit|hitting|bang(?:ed|ing)?|smash(?:ed|ing)?)\s+my\s+head\s+(?:against|on|into)\b",
         r"\b(?:cut|burn(?:ed|t)|hit|hurt|scratch(?:ed)?)\s+(?:my\s+\w+|myself)\s+(?:on\s+purpose|deliberately)\b",
+        r"\bself[\s-]?injur\w*|\bsh'?d\b|\bsh\s+(?:urges?|again|relapse)\b|\brelapsed\s+(?:with|on)\s+(?:the\s+)?(?:blade|razor|cutting)\b",
+        after("i've", "ive", "i have") + r"cut(?=\s*(?:[.!,]|again|today|tonight|last\s+night|deeper))",
+        after("back to", "started", "been") + r"(?:cutting|burning)\b(?!\s+(?:down|back|out|the|it|carbs|sugar|calories|costs|corners|ties))",
+        r"\b(?:punch|punched|punching|kick|kicked|kicking)\s+(?:my\s+own|my)\s+(?:legs?|arms?|thighs?|ribs?|stomach|face|head|chest)\b|\b(?:punching|hitting)\s+(?:them|it)\s+during\b",
+        r"\bcarv(?:e|ed|ing)\s+into\s+my\b|\b(?:razor|blade)\s+on\s+(?:my|myself)\b|\bnails\s+into\s+my\s+(?:palms|arms|skin)\b",
+        # Spanish
+        r"\bme\s+(?:corto|cort[eé]|he\s+cortado|quemo|quem[eé]|he\s+quemado|golpeo)\b(?!\s+(?:el|las|los|la|un|con\s+el\s+papel))",
+        r"\bautolesi\w*|\bhacerme\s+da[nñ]o\b|\bme\s+(?:he\s+)?vuelto\s+a\s+hacer\s+da[nñ]o\b|\bque\s+me\s+he\s+hecho\s+yo\b",
     ],
     # W: warning signs that count two at a time
     "W": [
@@ -188,6 +230,8 @@ _TIERS = {
         after("i'm", "im", "i'm so", "im so", "i am", "i am so") + r"done\s*(?:[.!]|$)",
         r"\bjust\s+wanted\s+(?:someone|somebody|you\s+all|to\s+tell\s+someone)\b",
         r"\bsorry\s+(?:everyone|for\s+everything)\b|\btake\s+care\s+of\s+yourselves\b|\bthank\s+you\s+(?:all\s+)?for\s+everything\b",
+        r"\b(?:i'?m|i\s+am)\s+not\s+coming\s+back\b|\b(?:my|own)\s+funeral\s+(?:playlist|songs|music)\b|\bnearly\s+ready\b",
+        r"\bi\s+won'?t\s+need\s+(?:them|it|these)\b|\bpor\s+[uú]ltima\s+vez\b|\bperd[oó]n\s+a\s+todos\b|\bya\s+no\s+(?:los|las|lo)\s+voy\s+a\s+necesitar\b",
     ],
 }
 _RULES = RuleSet([(tier + ("!" if alt.startswith("(?#negated)") else ""), alt)
@@ -244,7 +288,12 @@ _IDIOM = re.compile(
     r"\b(?:is|are|was|were|'s|'re)\s+(?:\w+\s+)?killing\s+me\b|\bkill\s+for\b|\bdying\s+(?:to|for)\b|"
     r"\bdead\s+on\s+my\s+feet\b|\bshoot\s+me\s+now\b|\b(?:bored|scared|frightened|worried|tired)\s+to\s+death\b|"
     r"\b(?:died|dying|die)\s+(?:of\s+)?(?:laughing|embarrassment)\b|\bdeath\s+of\s+me\b|\bgoing\s+to\s+kill\s+me\b|"
-    r"\bkilling\s+it\b|\bi'?d\s+rather\s+die\s+than\s+[^.!?]*\b(?:lol|lmao|haha|\U0001f602|\U0001f923)")
+    r"\bkilling\s+it\b|\bi'?d\s+rather\s+die\s+than\s+[^.!?]*\b(?:lol|lmao|haha|\U0001f602|\U0001f923)|"
+    # Spanish: dying of shame or love, laughing about it, and the kitchen's cuts and burns
+    r"\bmori(?:r|rme)\s+de\s+(?:la\s+)?(?:verg[uü]enza|amor|risa|sue[nñ]o|hambre|calor|fr[ií]o|ganas|aburrimiento|asco|miedo|envidia)\b|"
+    r"\bme\s+quiero\s+morir\b[^.!?]*\bja(?:ja)+|\bja(?:ja)+\b[^.!?]*\bme\s+quiero\s+morir\b|"
+    r"\bme\s+(?:cort[eé]|quem[eé])\b[^.!?]{0,40}\b(?:picando|cocinando|cortando\s+(?:pan|cebolla|verdura)|afeit\w*|sin\s+querer|"
+    r"plancha\s+de\s+(?:la\s+)?ropa|horno|sart[eé]n|bolsa\s+de\s+agua|jaja)")
 _INFORMATION = re.compile(
     r"\bside[\s-]?effects?\b|\blisted\s+as\b|\bcan\s+cause\b|\bmay\s+cause\b|\bcause\s+suicidal\b|\brisk\s+of\b|"
     r"\bblack\s+box\b|\bwarning\b|\bawareness\b|\bprevention\b|\bresources\b|"
@@ -252,23 +301,28 @@ _INFORMATION = re.compile(
     r"\bif\s+(?:you'?re|you\s+are)\s+struggling\b|\btrigger\s+warning\b|\bcheck\s+on\s+your\b")
 _SCREENING = re.compile(
     r"\bscreening\b|\bquestionnaire\b|\bphq\b|\b(?:asked|ask|asks)\s+(?:me\s+)?(?:if|whether|about|the\s+usual)\b|"
-    r"\b(?:answered|said)\s+no\b")
+    r"\b(?:answered|said)\s+no\b|\bme\s+pregunt\w+\s+si\b|\bpreguntan?\s+si\b|\bcuestionario\b|\ble\s+dije\s+que\s+no\b")
 _RECOVERY_STRONG = re.compile(
     r"\b(?:clean|free)\s+(?:from|of|for)\b|\bsurviv(?:or|ed)\b|\b(?:in\s+)?recover(?:y|ed)\b|\bit\s+gets\s+better\b|"
     r"\bglad\s+i'?m\s+(?:still\s+)?here\b|\bsaved\s+my\s+life\b|\bpeer\s+support\b|\bvolunteer\b|\bsupport\s+group\b|"
-    r"\bscars?\b|\b(?:years?|months?)\s+since\s+my\b|\bgrateful\b")
+    r"\bscars?\b|\b(?:years?|months?)\s+since\s+my\b|\bgrateful\b|"
+    r"\bs[ií]\s+se\s+sale\b|\bse\s+sale\b|\bse\s+puede\s+salir\b|\b(?:llevo|cumplo|hace)\s+(?:\w+\s+){0,2}?(?:d[ií]as?|mes(?:es)?|a[nñ]os?)\s+(?:sin|que\s+no)\b|"
+    r"\bsobreviviente\b|\bsuperviviente\b|\bagradecid[oa]\b")
 _RECOVERY_PAST = re.compile(
     r"\b(?:years?|yrs?|decades?)\s+ago\b|\bused\s+to\b|\bback\s+(?:then|in)\b|\bin\s+(?:19|20)\d\d\b|"
     r"\bas\s+a\s+(?:teen(?:ager)?|kid|child)\b|\bwhen\s+i\s+was\s+(?:younger|\d+|a\s+teen)\b|"
-    r"\b(?:in|from|during)\s+my\s+(?:teens|twenties|youth|childhood)\b|\b(?:years?|months?)\s+since\b")
+    r"\b(?:in|from|during)\s+my\s+(?:teens|twenties|youth|childhood)\b|\b(?:years?|months?)\s+since\b|"
+    r"\bhace\s+(?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|muchos)\s+(?:a[nñ]os|meses)\b|"
+    r"\ben\s+lo\s+peor\s+de\b|\bcuando\s+(?:era|ten[ií]a)\b|\bde\s+adolescente\b")
 _PRESENT = re.compile(
     r"\b(?:again|tonight|right\s+now|lately|these\s+days|any\s*more|still|currently|this\s+week|last\s+night|"
-    r"yesterday|this\s+morning)\b")
+    r"yesterday|this\s+morning|otra\s+vez|de\s+nuevo|esta\s+noche|ahora\s+mismo|anoche|vuelto\s+a)\b")
 _GRIEF = re.compile(
     r"\b(?:died|passed|lost\s+\w+)\s+(?:\w+\s+){0,2}?(?:by|to)\s+suicide\b|\blost\s+(?:my\s+)?\w+(?:\s+\w+)?\s+to\s+suicide\b|"
     r"\b(?:took|taken)\s+(?:his|her|their)\s+own\s+life\b|\bcommitted\s+suicide\b|\bsuicide\s+(?:loss|bereavement)\b")
 _PALLIATIVE = re.compile(r"\b(?:hospice|palliative|end[\s-]of[\s-]life\s+care|comfort\s+care|assisted\s+dying)\b")
-_NEGATED = re.compile(r"\b(?:not|never|no\s+longer|don'?t|isn'?t|wasn'?t|am\s+not|i'?m\s+not|aren'?t)\s+(?:\w+\s+)?$")
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer|don'?t|isn'?t|wasn'?t|am\s+not|i'?m\s+not|aren'?t)\s+(?:\w+\s+)?$"
+                      r"|\b(?:no|nunca|jam[aá]s)\s+(?:\w+\s+){0,2}$")
 # Most sentences hold none of the literals these need: `gate` skips `re` for them.
 (_VOLITION, _MEDICAL_FEAR, _IDIOM, _INFORMATION, _SCREENING, _RECOVERY_STRONG, _RECOVERY_PAST, _PRESENT,
  _GRIEF, _PALLIATIVE, _NEGATED) = map(gate, (_VOLITION, _MEDICAL_FEAR, _IDIOM, _INFORMATION, _SCREENING,
