@@ -18,9 +18,6 @@ CLASSIFIER_ACTIONS = {
     "abuse": ("review",),
 }
 REVIEW_LABELS = ("spam", "abuse")
-# The lowest score each label acts on, whatever training picked: abuse's head alone over-fires on
-# swearing at an illness (cross-validated, bench/cv_judge.py: 0.4 gave precision 0.71, 0.7 gave 0.86).
-FLOORS = {"abuse": 0.7}
 # A crisis score from a text that touches no crisis topic must be higher: short first-person posts
 # ("I would rather not say") lean on "I", "would" and "not" alone. Cross-validated: this gate
 # keeps 98 % of the recall of none at 0.66 precision instead of 0.60.
@@ -94,7 +91,7 @@ def combine(decision, scores, labels=tuple(CLASSIFIER_ACTIONS), lang="en", text=
     too_short = text is not None and len(text) < 80 and len(_WORDS.findall(text)) < MIN_WORDS
     for label in labels:
         score = scores.get(label, 0.0)
-        if too_short or label in found or score < max(limits[label], FLOORS.get(label, 0.0)):
+        if too_short or label in found or score < limits[label]:
             continue
         if label == "crisis" and score < NO_TOPIC_CRISIS and text is not None and _CRISIS_TOPIC.search(text) is None:
             continue

@@ -14,7 +14,9 @@ def test_the_committed_model_is_the_one_its_data_trains(tmp_path):
     assert classifier.artifact_hash() == meta["artifact_sha256"], "model files edited by hand"
     rebuilt = classifier.train(model_dir=tmp_path)
     assert rebuilt["artifact_sha256"] == meta["artifact_sha256"], "training is not deterministic"
-    assert rebuilt["thresholds"] == meta["thresholds"] and rebuilt["calibration"] == meta["calibration"]
+    assert rebuilt["calibration"] == meta["calibration"]
+    # thresholds are picked beside the rules' labels: a change of the rules needs a retrain too
+    assert rebuilt["thresholds"] == meta["thresholds"], "the rules changed: run `community moderation train`"
     assert sorted(p.name for p in classifier.MODEL_DIR.iterdir()) == [
         "idf.npy", "meta.json", "vocabulary.json", "weights.npy"]   # arrays and JSON, nothing to unpickle
 

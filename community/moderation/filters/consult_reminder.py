@@ -332,7 +332,75 @@ def _blank(text, spans):
 _HEAD = 1000
 
 
-def check(doc):
+_ES_HINT = re.compile(r"[áéíóúñ¿¡]|\b(?:que|el|la|los|las|mi|por|con|para|ya|tengo|estoy|me|se|lo|dej\w+)\b")
+# Treatments named in Spanish (drug names are the dictionary's, in any language).
+_TREATMENT_ES = re.compile(
+    r"\b(?:pastillas?|pastis|medicaci[oó]n|medicamentos?|medicinas?|tratamientos?|dosis|insulina|inhalador\w*|parches?|"
+    r"dieta|ayunos?|pauta|c[aá]psulas?|comprimidos?|gotas|cremas?|inyecci\w+|plumas|di[aá]lisis|basal|suplementos?|"
+    r"t[eé]s?|hierbas|herbolari\w*|miel|aceite|c[eé]lulas\s+madre|qu[ií]mica|quimio|vacunas?|antibi[oó]ticos?|"
+    r"corticoides?|pomadas?|jarabes?|sobres?|calmantes|analg[eé]sicos?|antidepresivos?|ansiol[ií]ticos?|keto|gluten|"
+    r"l[aá]cteos|az[uú]car|ejercicios?|gimnasio|receta|trasplante|terapia|cbd|gomitas|vitaminas?|remedios?)\b")
+
+
+# Spanish: a change made or urged by the author (the English clause rules above do not read Spanish),
+# in a sentence that names a treatment, unless a clinician made or approved it or it is denied.
+_CHANGE_ES = re.compile(
+    r"\b(?<!me\s)(?<!le\s)(?<!te\s)(?:dej(?:[eé]|o|ar|ad|en|a|aron|amos|ó)(?!\s+de\s+(?!tomar|usar|poner|inyectar))|he\s+dejado|ha\s+dejado|hemos\s+dejado|dejarlo|dejarla|"
+    r"(?:me|te|se|le)\s+(?:salto|salt[eé]|he\s+saltado|salta|saltes|saltas|quito|quit[eé]|he\s+quitado|bajo|baj[eé]|"
+    r"subo|sub[ií]|estoy\s+(?:bajando|quitando|espaciando|subiendo)|estir[eé]|espacio|tomo\s+doble|tomo\s+\d+\s+\w+\s+en\s+vez)|"
+    r"en\s+vez\s+de|en\s+lugar\s+de|por\s+(?:mi|su|tu)\s+cuenta|yo\s+sola|yo\s+solit[oa]|sin\s+(?:dec[ií]rselo|consultar|"
+    r"decirle\s+nada|preguntar|avisar|pedir\s+cita|que\s+lo\s+sepa)|espaci(?:o|ando|ar)|estir(?:o|ando|ar)|doble\s+(?:de\s+)?dosis|"
+    r"duplic(?:a|ar|arla|arlo)|tirad|tira\s+(?:las|los|el|la)|tir[eé]\s+(?:las|los|el|la)|ya\s+no\s+(?:me\s+)?(?:pongo|tomo|uso|voy)|"
+    r"no\s+(?:pienso\s+volver|vuelvo)\s+a|no\s+te\s+hace\s+falta|deber[ií]as|haz\s+lo\s+mismo|hac(?:edla|edlo|ed)|"
+    r"prueb(?:a|ad|en|e)\b|t[oó]mate|c[aá]mbiate|qu[ií]tate|b[aá]jate|s[uú]bete|me\s+cambi[eé]|cambi[eé]\s+(?:el|la|los|las|mi)|"
+    r"compr[eé]\s+(?:unas?|unos?)|me\s+cur[oó]|se\s+me\s+quit[oó]|me\s+quit[oó]\s+la\s+medicaci[oó]n|"
+    r"me\s+voy\s+a\s+tomar\s+doble|no\s+le\s+doy|ya\s+no\s+le\s+doy|un\s+traguito\s+de)\b")
+_CLINICIAN_ES = re.compile(
+    r"\b(?:m[eé]dic[oa]|doctor[a]?|doc|reumat[oó]log[oa]|endocrin[oa]|endocrin[oó]log[oa]|nefr[oó]log[oa]|neur[oó]log[oa]|"
+    r"cardi[oó]log[oa]|psiquiatra|enfermer[oa]|farmac[eé]utic[oa]|dietista|onc[oó]log[oa]|cabecera|especialista|"
+    r"hemat[oó]log[oa]|neum[oó]log[oa]|digestiv[oa]|ginec[oó]log[oa]|fisio|equipo|reuma|gastro|nefro|neuro|endo|"
+    r"psiquiatr[ií]a|nefrolog[ií]a)\b[^.!?]{0,40}?\b(?:me|le|nos|te)\s+"
+    r"(?:baj[oó]|subi[oó]|cambi[oó]|quit[oó]|dijo|mand[oó]|recet[oó]|dej[oó]|paut[oó]|recomend[oó]|autoriz[oó]|ha\s+\w+|"
+    r"tiene|puso|ajust[oó]|retir[oó]|suspendi[oó]|pas[oó])|\bpregunt\w*\s+a\s+(?:mi|la|el)\s+\w+\s+si\b|"
+    r"\bdecidido\s+con\s+su\b|\bpregunt\w*\s+a\s+(?:la|el|mi)\s+(?:farmac[eé]utic[oa]|m[eé]dic[oa]|doctor[a]?|enfermer[oa])\b|\bpaliativ\w*|\bla\s+bajamos\b|\bcon\s+(?:mi|el|la)\s+(?:m[eé]dic[oa]|doctor[a]?|reumat[oó]log[oa]|"
+    r"endocrin[oa]|equipo|psiquiatra|especialista)\b|\blo\s+habl[eé]\s+con\b|\bcomo\s+me\s+(?:dijo|calcul[oó]|mand[oó])\b")
+_DENIED_ES = re.compile(r"\b(?:jam[aá]s|nunca)\s+(?:\w+\s+){0,2}?(?:dejar[ií]a|cambiar[ií]a|saltar[ií]a|har[ií]a)\b|"
+                        r"\bni\s+(?:loca|loco|de\s+broma|muert[oa])\b|\bno\s+(?:la|lo|las|los)\s+voy\s+a\s+dejar\b|"
+                        r"\ba\s+no\s+(?:dejar|saltar|cambiar|tocar)\b|\bsin\s+receta\b|"
+                        r"\bno\s+(?:dej[eé]is|dejes|dejen|cambies|os\s+salt[eé]is)\b|\bno\s+lo\s+hag(?:as|[aá]is|an)\b")
+_ADVICE_ES = re.compile(r"\b(?:deber[ií]as|haz\s+lo\s+mismo|t[uú]\s+tambi[eé]n|hacedla|hacedlo|pru[eé]ba(?:lo|la)?|"
+                        r"investíguenlo|investiguenlo)\b")
+
+
+def _spanish(doc):
+    low = doc.low
+    if not _TREATMENT_ES.search(low) and not (doc.index().words & drugs.names()):
+        return None
+    for m in _CHANGE_ES.finditer(low):
+        s_start, s_end = doc.sentence_at(m.start())
+        sentence = low[s_start:s_end]
+        # the treatment close by: after the change, or just before it ("la dejé", "el Eliquis por")
+        # (dejar's object follows it: "dejé el omeprazol", not "mi hija tiene que dejar el trabajo")
+        before = 0 if low.startswith("dej", m.start()) else 40
+        near = low[max(s_start, m.start() - before):min(s_end, m.end() + (25 if before == 0 else 50))]
+        if not (_TREATMENT_ES.search(near) or drugs.find(near)):
+            continue
+        if _DENIED_ES.search(sentence) or (_CLINICIAN_ES.search(sentence) and not _ADVICE_ES.search(sentence)):
+            continue
+        return FilterVerdict(NAME, (NAME,), ("notice:consult_reminder",), (Span(*doc.raw_span(m.start(), m.end()), "change"),),
+                             ("a self-directed change to a treatment (Spanish)",))
+    return None
+
+
+def mentions_treatment(doc):
+    """Whether the text names a medicine, treatment, remedy or diet at all (cheap: the word index),
+    without which no change to one can be told."""
+    index = doc.index()
+    return bool(_TREATMENTS.may_match(index) or index.words & drugs.names() or index.words & drugs._first_words()
+                or _TREATMENT_ES.search(doc.low))
+
+
+def _check(doc):
     low = doc.low
     index = doc.index()
     if not _CHANGE.may_match(index) and not _ADOPT.may_match(index):
@@ -379,6 +447,13 @@ def check(doc):
         return _promotion(doc)
     verdict = _first_reminder(doc, text, tx_all, quoted, decided, remedies, first_done)
     return verdict or _promotion(doc)
+
+
+def check(doc):
+    verdict = _check(doc)
+    if verdict.labels or not _ES_HINT.search(doc.low):
+        return verdict
+    return _spanish(doc) or verdict
 
 
 def _first_reminder(doc, text, tx_all, quoted, decided, remedies, first_done):
