@@ -13,6 +13,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -232,10 +233,7 @@ class Model:
         return ids
 
     def _score(self, words):
-        index, ids = self.index, []
-        for w in words:
-            ids += self._word_ids(w)
-        ids += [i for i in map(index.get, pair_terms(words)) if i is not None]
+        ids = self._window_ids(words)
         if not ids:
             return self.intercept
         idx, counts = np.unique(np.array(ids, dtype=np.int64), return_counts=True)
@@ -247,10 +245,9 @@ class Model:
         return 1 / (1 + np.exp(-(self.cal_a * self._score(words) + self.cal_b)))
 
     def _window_ids(self, words):
-        index, ids = self.index, []
-        for w in words:
-            ids += self._word_ids(w)
-        ids += [i for i in map(index.get, pair_terms(words)) if i is not None]
+        cached = self._cache
+        ids = list(chain.from_iterable([cached[w] if w in cached else self._word_ids(w) for w in words]))
+        ids += [i for i in map(self.index.get, pair_terms(words)) if i is not None]
         return ids
 
     def scores(self, text):

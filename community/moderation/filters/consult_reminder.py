@@ -9,106 +9,32 @@ import bisect
 import re
 
 from . import drugs
-from .normalize import CAUTION, CONDITION, actors, after, alt, compile_imperative, modality, own_initiative
+from .normalize import CAUTION, CONDITION, actors, compile_imperative, modality, own_initiative
+from . import lexicon
 from .base import FilterVerdict, Span
 from .scan import RuleSet, alternatives, gate, matches_at, split_group
 
 NAME = "consult_reminder"
 EMPTY = FilterVerdict(NAME, (), (), (), ())
 
-_TREATMENT_NOUNS = (
-    r"meds?|medications?|medicines?|pills?|tablets?|tabs|capsules|doses?|dosage|dosing|insulin|"
-    r"basal|bolus|inhalers?|puffers?|preventers?|relievers?|nebuli[sz]ers?|nebs|steroids?|"
-    r"steroid\s+creams?|biologics?|infusions?|injections?|jabs|pens|dmts?|immunosuppressants?|"
-    r"(?:blue|brown|purple|orange|pink|white|yellow|red|green)\s+(?:one|inhaler|pill|pills)|"
-    r"water\s+(?:pills|tablets)|antidepressants?|antipsychotics?|mood\s+stabili[sz]ers?|"
-    r"blood\s+thinners?|statins?|"
-    r"prescriptions?|dialysis|oxygen|concentrator|cpap|bipap|chemo|patch(?:es)?|eye\s*drops|treatments?|"
-    r"arvs?|ppis?|ssris?|snris?|nsaids?|dmards?|triptans?|beta\s+blockers?|ace\s+inhibitors?|"
-    r"diuretics?|painkillers?|opioids?|enzymes|drugs|sprays?|creams?|ointments?|" + alt("prednisone", "methotrexate",
-                                                                      "levothyroxine", "hydroxychloroquine",
-                                                                      "low dose naltrexone")
-)
-_REMEDIES = (
-    r"cinnamon|berberine|turmeric|curcumin|magnesium(?:\s+\w+)?|vitamin\s+[a-e]\d*|fish\s+oil|omega[\s-]?3s?|"
-    r"john'?s\s+wort|cbd(?:\s+oil|\s+gummies)?|ashwagandha|apple\s+cider\s+vinegar|acv|vinegar|"
-    r"garlic|ginger|elderberry|echinacea|feverfew|riboflavin|coq10|probiotics?|collagen|sea\s+moss|"
-    r"nattokinase|serrapeptase|colloidal\s+silver|kratom|kombucha|celery(?:\s+juice)?|juicing|"
-    r"chlorella|spirulina|moringa|black\s+seed\s+oil|oregano\s+oil|frankincense|essential\s+oils?|"
-    r"boswellia|quercetin|theanine|zinc|iron\s+supplements?|salt\s+tablets|electrolytes|"
-    r"baking\s+soda|bicarbonate|cherry\s+juice|bone\s+broth|aloe\s+vera|slippery\s+elm|"
-    r"peppermint\s+oil|reishi|lion'?s\s+mane|mushrooms?|herbs|herbal(?:\s+\w+)?|roots|"
-    r"natural\s+(?:remedies|remedy|protocol|cure)|homeopath\w*|ayurved\w*|cannabis|weed|"
-    r"marijuana|thc|psilocybin|microdos\w*|hydrogen\s+water|alkaline\s+water|detox|cleanse|"
-    r"enemas?|ozone|chelation|stem\s+cells?(?:\s+clinic)?|(?:fecal|faecal|poo|stool)\s+transplant|fmt|"
-    r"raw\s+milk|epsom\s+salts?|honey|coconut\s+oil|castor\s+oil|sunlight|sun\s+exposure|feverfew|"
-    r"keto(?:genic)?|carnivore|paleo|aip|autoimmune\s+protocol|vegan|plant[\s-]based|"
-    r"(?:gluten|dairy|sugar)[\s-]free(?!\s+(?:bread|pasta|options?|food|snacks?|aisle|menu|version|beer|cakes?|biscuits?|pizza|range))|"
-    r"low[\s-]carb|zero[\s-]carb|"
-    r"intermittent\s+fasting|fasting|(?:water|juice|dry)\s+fast|omad|18:6|16:8|wahls(?:\s+protocol)?|"
-    r"coimbra(?:\s+protocol)?|elimination\s+diet|scd|specific\s+carbohydrate\s+diet|gaps\s+diet|"
-    r"raw\s+(?:food|vegan)|nightshades|juice\s+cleanse|"
-    r"cold\s+plunges?|ice\s+baths?|cold\s+showers?|wim\s+hof|breathing\s+(?:exercises|method|technique|course)|"
-    r"buteyko|grounding|earthing|yoga|tai\s+chi|red\s+light(?:\s+therapy)?|salt\s+(?:pipe|therapy|room)|"
-    r"ldn|low\s+dose\s+naltrexone|supplements?|"
-    r"(?:detox|slimming|skinny|hormone[\s-]*balancing|balancing|herbal|healing|weight[\s-]loss)\s+teas?|"
-    r"(?:cut(?:ting)?\s+out|ditch(?:ing|ed)?|giv(?:e|ing)\s+up|gave\s+up|eliminat\w+|avoid(?:ing)?|quit(?:ting)?|" + after("no") + r"more)\s+"
-    r"(?:all\s+)?(?:dairy|gluten|sugar|carbs|meat|red\s+meat|nightshades|lectins|caffeine|processed\s+foods?|grains|wheat|salt|fodmaps|"
-    r"alcohol|booze|coffee)|"
-    r"(?:stop(?:ped|ping)?|quit(?:ting)?|gave\s+up|give\s+up|giving\s+up|cut(?:ting)?\s+down\s+on)\s+(?:drinking|smoking|vaping)|"
-    r"halotherapy|mouth\s+tap(?:e|ing)|tens\s+machine|breathing\s+through\s+a\s+straw|soak"
-)
-_QUANTITY = (
-    r"\b(?:more|extra|less|fewer|\d[\d.,]*\s*(?:l|litres?|liters?|ml|g|grams?|mg|glasses|cups|"
-    r"bottles|tsp|teaspoons?|tbsp|tablespoons?|servings?))\s+(?:of\s+)?(?:\w+\s+)?"
-    r"(?:salt|sodium|water|fluids?|potassium|sugar|carbs?|protein|electrolytes|caffeine)"
-    r"|(?:fluids?|salt|sodium|water)\s+(?:intake\s+)?(?:to|down\s+to|under|below)\s+\d"
-    r"|\bdrink\s+\d[\d.,]*\s*(?:l|litres?|liters?)"
-)
+LEXICON = lexicon.load("consult_reminder")
+_TREATMENT_NOUNS = LEXICON.defines["TREATMENT_NOUNS"]
+_REMEDIES = LEXICON.defines["REMEDIES"]
+_QUANTITY = LEXICON.defines["QUANTITY"]
+_CHANGE_FAMILIES = [(family, LEXICON.one(f"CHANGE_FAMILIES {family}")) for family in ('stop', 'reduce', 'increase', 'switch', 'borrow', 'compare', 'claim', 'adopt', 'quantity')]
+_IMPERATIVE_VERBS = LEXICON.defines["IMPERATIVE_VERBS"]
+_HIGH_RISK = re.compile(LEXICON.defines["HIGH_RISK"])
+_TREATMENT_ES = re.compile(LEXICON.defines["TREATMENT_ES"])
+_CHANGE_ES = re.compile(LEXICON.defines["CHANGE_ES"])
+_CLINICIAN_ES = re.compile(LEXICON.defines["CLINICIAN_ES"])
+_DENIED_ES = re.compile(LEXICON.defines["DENIED_ES"])
+_ADVICE_ES = re.compile(LEXICON.defines["ADVICE_ES"])
 _TREATMENTS = RuleSet([("drug", alt) for alt in split_group(r"\b(?:" + _TREATMENT_NOUNS + r")\b")] +
                       [("remedy", alt) for alt in split_group(r"\b(?:" + _REMEDIES + r")\b")] +
                       [("remedy", alt) for part in alternatives(_QUANTITY) for alt in split_group(part)])
 
 # Change events. Group names say which family matched; "adopt" and "claim" count only for
 # remedies and diets (starting a prescription drug is normally the prescriber's doing).
-_CHANGE_FAMILIES = [
-    ("stop", r"\b(?:stop(?:s|ped|ping)?|quit(?:s|ting)?|ditch(?:ed|ing|es)?|drop(?:s|ped|ping)?|"
-    r"bin(?:ned)?|dump(?:ed)?|(?:came|come|coming|get|gets|got|getting|go|went|going|gone)\s+off\b(?:\s+of)?|"
-    r"get\s+rid\s+of|gave\s+up|give\s+up|giving\s+up|thr[eo]w(?:n|ing)?\s+(?:\w+\s+){0,3}?(?:away|out)|"
-    r"wean(?:ed|ing)?(?:\s+\w+)?\s+off|taper(?:ed|ing)?|skip(?:s|ped|ping)?|"
-    r"not\s+(?:taking|refilling|filling|using|use)|no\s+longer\s+(?:take|takes|taking|use|need)|"
-    r"haven'?t\s+(?:taken|used|had)\s+(?:it|them|mine|any)|"
-    r"(?:don'?t|do\s+not|never|won'?t|will\s+not)\s+(?:bother|need|use)\b|(?:don'?t|do\s+not)\s+take(?!\s+more\s+than)|"
-    r"no\s+need\s+for|no\s+more|without\s+(?:any\s+)?(?:meds|medications?|medicine|pills|insulin|drugs|steroids|"
-    r"inhalers|treatment)|forget\s+(?:the|about)|stop\s+wasting|want\s+off|"
-    r"(?:don'?t|never)\s+let\s+(?:them|anyone|your\s+\w+|the\s+\w+)\s+(?:put|start)\s+you\s+on|"
-    r"before\s+you\s+let\s+(?:them|anyone)\s+put\s+you\s+on|off\s+(?:all\s+)?(?:my|the|your)\s+meds|"
-    r"say\s+no\s+to|cold\s+turkey|leave\s+(?:\w+\s+){0,3}?off|(?:go|went|going|do|manage|managing)\s+without)\b"),
-    ("reduce", r"\b(?:cut(?:s|ting)?(?:\s+(?:back|down|out))?|halv(?:e|ed|es|ing)|" + after("in") + r"half|"
-    r"lower(?:ed|ing)?|reduc(?:e|ed|es|ing)|decreas(?:e|ed|ing)|less\s+often|" + after("every") + r"other\s+day|"
-    r"only\s+(?:take|use|wear|do|need)\w*|space[ds]?\s+(?:\w+\s+){0,2}?out|spacing|"
-    r"push(?:ed|ing)?\s+(?:\w+\s+){0,3}?(?:out|back)|stretch(?:ed|ing)?|extend(?:ed|ing)?)\b"),
-    ("increase", r"\b(?:doubl(?:e|ed|es|ing)(?![\s-]+(?:check|checked|checking|booked|book|vision|jointed|chin|bed|shift|decker))(?:\s+up)?|tripl(?:e|ed|ing)|up(?:ped|ping)|"
-    r"up\s+(?:my|your|ur|the|it|them)|bump(?:ed|ing)?\s+(?:\w+\s+){0,3}?up|increas(?:e|ed|ing)|extra|"
-    r"second\s+(?:one|dose|pill|tablet)|take\s+both|\d+\s+puffs|another\s+(?:one|dose|pill)|"
-    r"" + after("on") + r"top\s+of)\b"),
-    ("switch", r"\b(?:switch(?:ed|ing|es)?|swap(?:ped|ping|s)?|replac(?:e|ed|es|ing)|instead\s+of|"
-    r"instead|substitut\w*|traded)\b"),
-    ("borrow", r"\b(?:us(?:e|ed|ing)|tak(?:e|en|ing)|took|borrow(?:ed|ing)?|nick(?:ed|ing)?|stole|stealing)\s+"
-    r"(?:some\s+of\s+)?(?:my\s+|our\s+|his\s+|her\s+|a\s+|the\s+)?(?:[a-z]+(?:-in-law)?'s|someone\s+else'?s|other\s+people'?s|"
-    r"leftover|spare|old)\s"),
-    ("compare", r"\b(?:better\s+than|than\s+any|beats?\s+(?:every|any|all|the)|more\s+(?:for\s+\w+\s+\w+\s+)?than\s+(?:any|the)|"
-    r"does\s+the\s+same\s+(?:job|thing)|works\s+the\s+same|same\s+(?:job|effect))\b"),
-    ("claim", r"\b(?:cured?|cures|cured|fix(?:ed|es)?|revers(?:e|ed|es)|heal(?:ed|s)?|cleared|"
-    r"beat|got\s+rid|put\s+(?:\w+\s+){0,3}?in(?:to)?\s+remission|lower(?:s|ed)\s+(?:my|your|ur)|"
-    r"brought\s+(?:\w+\s+){0,4}?down|changed\s+my\s+life|game\s+changer|done\s+more\s+for|"
-    r"works?\s+better|did\s+wonders|saved\s+me|only\s+thing\s+that\s+works|nature'?s|"
-    r"" + after("is", "are") + r"(?:great|amazing)\s+for|" + after("is a", "are a") + r"must\s+for|helps?\s+with)\b"),
-    ("adopt", r"\b(?:try(?:ing)?|tried|go(?:ing)?|went|gone|start(?:ed|ing)?|add(?:ed|ing)?|"
-    r"switched\s+to|juic(?:e|ed|ing)|doing|do|take|use|eat|drink|have(?!\s+to\b)|look\s+into|recommend|"
-    r"swear\s+by|worth\s+a\s+(?:shot|try|go)|give\s+it\s+a\s+go)\b"),
-    ("quantity", r"" + _QUANTITY + r""),
-]
 # each alternative on its own, so only the few that start with a digit are searched everywhere
 _REMEDY_ONLY = ("adopt", "claim", "quantity")
 _CHANGE = RuleSet([(family, alt) for family, pattern in _CHANGE_FAMILIES if family not in _REMEDY_ONLY
@@ -138,11 +64,6 @@ _UNFAVOURABLE = re.compile(
 _ABANDONED = re.compile(r"\b(?:was|were)\s+(?:going|gonna|about|planning|thinking|tempted|considering)\b|\b(?:almost|nearly)\s+$")
 _CONTRAST = re.compile(r"\b(?:but|however|anyway|although|though|even\s+though|still)\b")
 
-_IMPERATIVE_VERBS = (
-    r"stop|quit|skip|ditch|drop|cut|halve|double|reduce|lower|taper|wean|swap|switch|replace|"
-    r"forget|get\s+off|come\s+off|throw|bin|space|push|stretch|up|bump|increase|take|try|go|do|"
-    r"use|eat|drink|add|avoid|don'?t|never|ignore|look\s+into|start|have|get|give\s+it|skip"
-)
 _IMPERATIVE = compile_imperative(_IMPERATIVE_VERBS)
 _IMPERATIVE_INSIDE = re.compile(r"\b(?:just|simply|then)\s+(?:" + _IMPERATIVE_VERBS + r")\b")
 _OTHER_SUBJECT = re.compile(
@@ -151,11 +72,6 @@ _OTHER_SUBJECT = re.compile(
     r"boyfriend|girlfriend|kid|child|colleague)|^\s*(?:he|she|they)\b")
 
 # High-risk advice (§3.3 "dangerous-advice" lexicon): the reason says so for moderators.
-_HIGH_RISK = re.compile(
-    r"\b(?:insulin|lantus|tresiba|levemir|basal|keppra|lamotrigine|lamictal|tegretol|depakote|"
-    r"epilim|seizure\s+meds|warfarin|eliquis|xarelto|apixaban|blood\s+thinners?|tacrolimus|"
-    r"prednisone|pred|prednisolone|steroids?|opioids?|oxycodone|morphine|someone\s+else'?s|"
-    r"\w+'s\s+(?:leftover|spare))\b")
 
 
 _MODEL_ADVICE = re.compile(
@@ -334,42 +250,10 @@ _HEAD = 1000
 
 _ES_HINT = re.compile(r"[áéíóúñ¿¡]|\b(?:que|el|la|los|las|mi|por|con|para|ya|tengo|estoy|me|se|lo|dej\w+)\b")
 # Treatments named in Spanish (drug names are the dictionary's, in any language).
-_TREATMENT_ES = re.compile(
-    r"\b(?:pastillas?|pastis|medicaci[oó]n|medicamentos?|medicinas?|tratamientos?|dosis|insulina|inhalador\w*|parches?|"
-    r"dieta|ayunos?|pauta|c[aá]psulas?|comprimidos?|gotas|cremas?|inyecci\w+|plumas|di[aá]lisis|basal|suplementos?|"
-    r"t[eé]s?|hierbas|herbolari\w*|miel|aceite|c[eé]lulas\s+madre|qu[ií]mica|quimio|vacunas?|antibi[oó]ticos?|"
-    r"corticoides?|pomadas?|jarabes?|sobres?|calmantes|analg[eé]sicos?|antidepresivos?|ansiol[ií]ticos?|keto|gluten|"
-    r"l[aá]cteos|az[uú]car|ejercicios?|gimnasio|receta|trasplante|terapia|cbd|gomitas|vitaminas?|remedios?)\b")
 
 
 # Spanish: a change made or urged by the author (the English clause rules above do not read Spanish),
 # in a sentence that names a treatment, unless a clinician made or approved it or it is denied.
-_CHANGE_ES = re.compile(
-    r"\b(?<!me\s)(?<!le\s)(?<!te\s)(?:dej(?:[eé]|o|ar|ad|en|a|aron|amos|ó)(?!\s+de\s+(?!tomar|usar|poner|inyectar))|he\s+dejado|ha\s+dejado|hemos\s+dejado|dejarlo|dejarla|"
-    r"(?:me|te|se|le)\s+(?:salto|salt[eé]|he\s+saltado|salta|saltes|saltas|quito|quit[eé]|he\s+quitado|bajo|baj[eé]|"
-    r"subo|sub[ií]|estoy\s+(?:bajando|quitando|espaciando|subiendo)|estir[eé]|espacio|tomo\s+doble|tomo\s+\d+\s+\w+\s+en\s+vez)|"
-    r"en\s+vez\s+de|en\s+lugar\s+de|por\s+(?:mi|su|tu)\s+cuenta|yo\s+sola|yo\s+solit[oa]|sin\s+(?:dec[ií]rselo|consultar|"
-    r"decirle\s+nada|preguntar|avisar|pedir\s+cita|que\s+lo\s+sepa)|espaci(?:o|ando|ar)|estir(?:o|ando|ar)|doble\s+(?:de\s+)?dosis|"
-    r"duplic(?:a|ar|arla|arlo)|tirad|tira\s+(?:las|los|el|la)|tir[eé]\s+(?:las|los|el|la)|ya\s+no\s+(?:me\s+)?(?:pongo|tomo|uso|voy)|"
-    r"no\s+(?:pienso\s+volver|vuelvo)\s+a|no\s+te\s+hace\s+falta|deber[ií]as|haz\s+lo\s+mismo|hac(?:edla|edlo|ed)|"
-    r"prueb(?:a|ad|en|e)\b|t[oó]mate|c[aá]mbiate|qu[ií]tate|b[aá]jate|s[uú]bete|me\s+cambi[eé]|cambi[eé]\s+(?:el|la|los|las|mi)|"
-    r"compr[eé]\s+(?:unas?|unos?)|me\s+cur[oó]|se\s+me\s+quit[oó]|me\s+quit[oó]\s+la\s+medicaci[oó]n|"
-    r"me\s+voy\s+a\s+tomar\s+doble|no\s+le\s+doy|ya\s+no\s+le\s+doy|un\s+traguito\s+de)\b")
-_CLINICIAN_ES = re.compile(
-    r"\b(?:m[eé]dic[oa]|doctor[a]?|doc|reumat[oó]log[oa]|endocrin[oa]|endocrin[oó]log[oa]|nefr[oó]log[oa]|neur[oó]log[oa]|"
-    r"cardi[oó]log[oa]|psiquiatra|enfermer[oa]|farmac[eé]utic[oa]|dietista|onc[oó]log[oa]|cabecera|especialista|"
-    r"hemat[oó]log[oa]|neum[oó]log[oa]|digestiv[oa]|ginec[oó]log[oa]|fisio|equipo|reuma|gastro|nefro|neuro|endo|"
-    r"psiquiatr[ií]a|nefrolog[ií]a)\b[^.!?]{0,40}?\b(?:me|le|nos|te)\s+"
-    r"(?:baj[oó]|subi[oó]|cambi[oó]|quit[oó]|dijo|mand[oó]|recet[oó]|dej[oó]|paut[oó]|recomend[oó]|autoriz[oó]|ha\s+\w+|"
-    r"tiene|puso|ajust[oó]|retir[oó]|suspendi[oó]|pas[oó])|\bpregunt\w*\s+a\s+(?:mi|la|el)\s+\w+\s+si\b|"
-    r"\bdecidido\s+con\s+su\b|\bpregunt\w*\s+a\s+(?:la|el|mi)\s+(?:farmac[eé]utic[oa]|m[eé]dic[oa]|doctor[a]?|enfermer[oa])\b|\bpaliativ\w*|\bla\s+bajamos\b|\bcon\s+(?:mi|el|la)\s+(?:m[eé]dic[oa]|doctor[a]?|reumat[oó]log[oa]|"
-    r"endocrin[oa]|equipo|psiquiatra|especialista)\b|\blo\s+habl[eé]\s+con\b|\bcomo\s+me\s+(?:dijo|calcul[oó]|mand[oó])\b")
-_DENIED_ES = re.compile(r"\b(?:jam[aá]s|nunca)\s+(?:\w+\s+){0,2}?(?:dejar[ií]a|cambiar[ií]a|saltar[ií]a|har[ií]a)\b|"
-                        r"\bni\s+(?:loca|loco|de\s+broma|muert[oa])\b|\bno\s+(?:la|lo|las|los)\s+voy\s+a\s+dejar\b|"
-                        r"\ba\s+no\s+(?:dejar|saltar|cambiar|tocar)\b|\bsin\s+receta\b|"
-                        r"\bno\s+(?:dej[eé]is|dejes|dejen|cambies|os\s+salt[eé]is)\b|\bno\s+lo\s+hag(?:as|[aá]is|an)\b")
-_ADVICE_ES = re.compile(r"\b(?:deber[ií]as|haz\s+lo\s+mismo|t[uú]\s+tambi[eé]n|hacedla|hacedlo|pru[eé]ba(?:lo|la)?|"
-                        r"investíguenlo|investiguenlo)\b")
 
 
 def _spanish(doc):

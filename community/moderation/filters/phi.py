@@ -17,6 +17,7 @@ import unicodedata
 
 import phonenumbers
 
+from . import lexicon
 from .base import FilterVerdict, Span
 from .normalize import CONDITION_RULES, after
 from .scan import DIGIT_RUN, RuleSet, gate, matches_at, split_group
@@ -27,37 +28,26 @@ EMPTY = FilterVerdict(NAME, (), (), (), ())
 # --- phone numbers ----------------------------------------------------------------------
 # starts with a character class, so `re` skips quickly to digits; the left edge is checked after
 _PHONE_CANDIDATE = re.compile(r"[+(\d][\d().\- ]{5,}\d(?![\w/]|[.,]\d)")
-_HELPLINES = frozenset({
-    "988", "18002738255", "8002738255", "116123", "111", "741741", "131114", "18334564566",
-    "8334564566", "116111", "08457909090", "0800689999", "1300224636", "0508828865", "085609090",
-    "911", "999", "112", "000", "18008264357", "8008264357",
-    "024", "8009112000", "900100036", "717003717", "8882289427", "5552590000", "8008001000",  # Spain, Mexico
-})
+LEXICON = lexicon.load("phi")
+_HELPLINES = frozenset(LEXICON.lists["HELPLINES"])
+_PHONE_CONTEXT = re.compile(LEXICON.defines["PHONE_CONTEXT"])
+_SELF_CONTACT = re.compile(LEXICON.defines["SELF_CONTACT"])
+_ORG_CONTEXT = re.compile(LEXICON.defines["ORG_CONTEXT"])
+_RELATION = LEXICON.defines["RELATION"]
+_SUFFIX = LEXICON.defines["SUFFIX"]
+_ADDRESS_ES = re.compile(LEXICON.defines["ADDRESS_ES"])
+_ADDRESS_ES_WORDS = tuple(LEXICON.lists["ADDRESS_ES_WORDS"])
+_ID = re.compile(LEXICON.defines["ID"])
+_MONTH = LEXICON.defines["MONTH"]
+_MES = LEXICON.defines["MES"]
+_CONDITION_ES = re.compile(LEXICON.defines["CONDITION_ES"])
+_CLINICIAN_BEFORE = re.compile(LEXICON.defines["CLINICIAN_BEFORE"], re.I)
+_TITLES = frozenset(LEXICON.lists["TITLES"])
 _FICTIONAL = re.compile(
     r"^(?:1?\d{3})?55501\d\d$|^55501\d\d$"                      # NANP 555-01XX
     r"|^(?:44|0)(?:7700900|1632960|2079460|1134960|1144960|1154960|1164960|1174960|1184960|"
     r"1214960|1314960|1414960|1514960|1614960|2896496|2920180|3069990|8081570|9098790)\d{3}$"
     r"|^(?:61|0)(?:491570|491571|491572|4916570)\d{3}$|^(?:61|0)[2378]5550\d{4}$")
-_PHONE_CONTEXT = re.compile(
-    r"\b(?:call|text|txt|ring|phone|mobile|cell|number|no\.|tel|whats\s?app|signal|reach|contact|"
-    r"digits|landline|sms|msg|message|ll[aá]m\w*|tel[eé]fono|tlf|m[oó]vil|celular|cel|whats|contact\w*|escr[ií]b\w*|"
-    r"n[uú]mero|al)\b")
-_SELF_CONTACT = re.compile(
-    r"\b(?:my\s+(?:personal\s+|own\s+|home\s+|work\s+)?(?:number|mobile|cell|phone|landline|digits|email|e-mail|address)|"
-    r"(?:reach|text|call|ring|contact|email|e-mail|message|whats\s?app|flick)\s+me|me\s+(?:on|at)|"
-    r"i\s+live|i'?m\s+at|our\s+(?:address|place|house|number)|my\s+place)\b")
-_ORG_CONTEXT = re.compile(
-    r"\b(?:helpline|hotline|line|clinic|clinic's|surgery|practice|pharmacy|pharmacy's|hospital|office|"
-    r"foundation|society|association|trust|charity|service|centre|center|switchboard|reception|"
-    r"appointments?|department|ward|samaritans|crisis|nhs|org|organisation|organization|company|"
-    r"customer|support\s+line|library|church|hall|school|venue|meeting|suite|unit|uk|team|program(?:me)?|"
-    r"l[ií]nea|tel[eé]fono\s+de|asociaci[oó]n|fundaci[oó]n|cl[ií]nica|centro|hospital|ayudas?|gratuit[oa]|aecc|"
-    r"servicio|farmacia|consultorio|ayuntamiento|urgencias)\b")
-_RELATION = (r"(?:mum|mom|mother|dad|father|husband|wife|partner|sister|brother|son|daughter|"
-             r"friend|aunt|auntie|uncle|gran|grandma|granny|grandmother|grandad|grandpa|"
-             r"grandfather|cousin|neighbou?r|boyfriend|girlfriend|fianc[eé]e?|kid|child|niece|"
-             r"nephew|colleague|coworker|flatmate|roommate|carer|caregiver|(?:mother|father|sister|"
-             r"brother|son|daughter)-in-law|stepmum|stepmom|stepdad|stepson|stepdaughter)")
 _THIRD_PARTY = re.compile(
     r"\b(?:my|our)\s+" + _RELATION + r"(?:'s)?\b|\b(?:his|her|their)\s+(?:number|mobile|cell|phone|email|address)\b")
 _YEAR_RANGE = re.compile(r"^(?:19|20)\d\d\s*-\s*(?:19|20)?\d\d$")
@@ -77,9 +67,6 @@ _EMAIL_OBFUSCATED = re.compile(
 _EMAIL_NEEDS = ((_EMAIL, ("@",)), (_EMAIL_OBFUSCATED, ("dot", "[", "(", "{", "<")))
 
 # --- addresses (case matters: street names are capitalised) -----------------------------
-_SUFFIX = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Court|Ct|Boulevard|Blvd|Way|Close|"
-           r"Crescent|Cres|Place|Pl|Terrace|Tce|Grove|Gardens|Gdns|Parkway|Pkwy|Highway|Hwy|Circle|"
-           r"Cir|Square|Sq|Mews|Row|Walk|Hill|View|Park|Green|Trail|Rise|Vale|Wynd|Loop)")
 _ADDRESS = re.compile(
     r"\d{1,5}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Z][a-z'\u2019\-]+\s+){1,3}" + _SUFFIX + r"\b\.?"
     r"(?:,?\s+(?:Apt|Apartment|Unit|Flat|Suite|#)\.?\s*\w+)?")
@@ -88,13 +75,6 @@ _ADDRESS_ANCHORED = re.compile(
     r"my\s+place,?|located\s+at|we'?re\s+at|i'?m\s+at|drop\s+by)\s+"
     r"(\d{1,5}[a-z]?\s+(?:[a-z][\w'\-]*\s+){0,3}[a-z][\w'\-]*)", re.IGNORECASE)
 # Spanish order: the street's kind, its name, then the number ("Calle Mayor 23", "Av. Insurgentes Sur 1602").
-_ADDRESS_ES = re.compile(
-    r"\b(?:[Cc]alle|C/|[Aa]venida|[Aa]v\.|[Aa]vda\.?|[Pp]laza|[Pp]za\.|[Pp]aseo|[Cc]amino|[Cc]arrera|[Rr]onda|"
-    r"[Tt]ravesía|[Cc]olonia|[Cc]ol\.)\s*(?:de\s+(?:la\s+|los\s+|las\s+|el\s+)?)?"
-    r"[A-ZÁÉÍÓÚÑ][\wáéíóúñü]+(?:\s+(?:de\s+(?:la\s+|los\s+|las\s+)?)?[A-ZÁÉÍÓÚÑ][\wáéíóúñü]+){0,3},?\s+"
-    r"(?:n[º°o]\.?\s*|#\s*)?\d{1,5}\b(?:,?\s*(?:\d{1,2}\s*[º°ªo]?\s*[A-Za-z]?|depto\.?\s*\w+|piso\s+\w+|bajo))?")
-_ADDRESS_ES_WORDS = ("calle", "c/", "avenida", "av.", "avda", "plaza", "pza.", "paseo", "camino", "carrera", "ronda",
-                     "travesía", "colonia", "col.")
 _POSTCODE = re.compile(
     r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}"      # UK
     r"|[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d"   # Canada
@@ -102,24 +82,12 @@ _POSTCODE = re.compile(
     r"S[CD]|T[NX]|UT|V[TA]|W[AVIY])\s+\d{5}(?:-\d{4})?)\b")   # US state + ZIP
 
 # --- ID numbers and dates of birth (lower-cased text) ------------------------------------
-_ID = re.compile(
-    r"\b(?:mrn|medical\s+record\s+(?:number|no)|hospital\s+(?:number|no|#|id)|patient\s+(?:number|no|#|id)|"
-    r"member\s+(?:id|number|no|#)|insurance\s+(?:id|number|no)|policy\s+(?:number|no|#)|"
-    r"medicare\s+(?:number|no|card\s+number)|medicaid\s+(?:id|number)|chi\s+number|nhi\s+(?:number|no)|"
-    r"pps\s+number|health\s+card\s+number|subscriber\s+id|unit\s+number|hospital\s+no|case\s+number|"
-    r"nss|n[uú]mero\s+de\s+(?:afiliaci[oó]n|paciente|historia|la\s+seguridad\s+social|seguro(?:\s+social)?|expediente)|"
-    r"afiliaci[oó]n|historia\s+cl[ií]nica|tarjeta\s+sanitaria)\.?"
-    r"\s*(?:is|es|:|#|=)?\s*(?:el\s+)?(?P<id>(?=[a-z0-9 /-]*\d[a-z0-9 /-]*\d[a-z0-9 /-]*\d[a-z0-9 /-]*\d)[a-z0-9][a-z0-9/-]*"
-    r"(?:\s[0-9][0-9/-]*){0,3})")
 _NHS = re.compile(r"\bnhs\s*(?:no\.?|number|#)?\s*(?:is|:)?\s*(?P<id>\d{3}[\s-]?\d{3}[\s-]?\d{4})\b")
 _SSN = re.compile(
     r"\b(?:ssn|social\s+security(?:\s+(?:number|no))?)\s*(?:is|:|#)?\s*(?P<id>\d{3}[-\s]?\d{2}[-\s]?\d{4})\b")
 _SSN_BARE = re.compile(r"\d{3}-\d{2}-\d{4}(?<![\d-]\d{3}-\d{2}-\d{4})(?![\d-])")
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH +
          r",?\s+\d{4}|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})")
-_MES = r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)"
 _DOB_ES = re.compile(r"\b(?:nac[ií]|naci[oó]|nacid[oa]|fecha\s+de\s+nacimiento|f\.\s*nac\.?)\s*[:\-]?\s*(?:es\s+)?(?:el\s+)?"
                      r"(?P<date>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}\s+de\s+" + _MES + r"\s+(?:de\s+|del\s+)?\d{4})")
 _DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|born\s+on|birthday\s+is|b-?day\s+is)\s*[:\-]?\s*(?:is\s+)?"
@@ -147,17 +115,7 @@ _FULL_ANY = re.compile(r"(?<![\w'])" + _STARTERS + r"(?P<first>" + _CAP_ANY + r"
                        + r")(?:\s+(?P<second>" + _SURNAME_ANY + r"))?\b")
 _TWO_CAPITALS_ANY = re.compile(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+\s+(?:[A-Z]\.?\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]")
 # Conditions named in Spanish (the shared condition lexicon is English).
-_CONDITION_ES = re.compile(
-    r"\b(?:vih|sida|diabetes|diab[eé]tic[oa]|lupus|c[aá]ncer|esclerosis|epilepsia|depresi[oó]n|ansiedad|artritis|"
-    r"asma|crohn|colitis|epoc|fibromialgia|migra[nñ]a|insuficiencia|hepatitis|bipolar|esquizofrenia|parkinson|"
-    r"alzheimer|tiroides|hipotiroidismo|celiac[oa]|ri[nñ][oó]n|di[aá]lisis|trasplante|anorexia|bulimia|ela|"
-    r"sobredosis|ictus|infarto|demencia|autismo|tdah|psoriasis|endometriosis|cirrosis|leucemia|tumor|"
-    r"ingresad[oa]|psiquiatr[ií]a|quimio\w*|insulina)\b")
 _NEAR_CONDITION = 120
-_CLINICIAN_BEFORE = re.compile(
-    r"(?:\b(?:dr|doctor|prof|professor|nurse|gp|consultant|surgeon|physician|rheum\w*|neuro\w*|endo\w*|cardio\w*|"
-    r"onco\w*|derm\w*|gastro\w*|nephro\w*|pulmo\w*|psychiatrist|therapist|specialist|pharmacist|dietitian|"
-    r"m[eé]dic[oa]|doctora?|enfermer[oa]|especialista)\.?,?\s+(?:is\s+|es\s+)?)$", re.I)
 _SELF_BEFORE = re.compile(r"(?:\b(?:i'?m|i\s+am|my\s+name\s+is|me\s+llamo|soy|mi\s+nombre\s+es|(?:real|full)\s+name"
                           r"(?:\s+is)?:?|nombre\s+(?:real|completo)(?:\s+es)?:?)\s+)$", re.I)
 # Dates of birth without "DOB" or "born": a full date whose year is a plausible birth year, in a
@@ -185,8 +143,6 @@ _SEVEN_DIGITS = re.compile(r"\d{7}")
 _EIGHT_DIGITS = re.compile(r"\d{8}")
 _NOT_PERSON_BEFORE = re.compile(r"(?:\b(?:Dr|Doctor|Prof|Professor|Nurse|Sister|Saint|St|Mount|Lake)\.?\s*)$")
 
-_TITLES = frozenset({"Dr", "Doctor", "Prof", "Professor", "Nurse", "Sister", "Mr", "Mrs", "Ms", "Miss",
-                     "Sir", "Dame", "Lord", "Lady", "Rev", "Reverend", "Father", "Pastor"})
 # Where an identifier can start: keyword anchors, found with the shared word index.
 _ANCHORS = RuleSet([
     ("id", r"\b(?:mrn|medical\s+record|hospital|patient|member|insurance|policy|medicare|medicaid|chi|nhi|pps|"

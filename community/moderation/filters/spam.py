@@ -10,8 +10,8 @@ import bisect
 import re
 
 from . import drugs
+from . import lexicon
 from .base import FilterVerdict, Span
-from .normalize import after
 from .scan import RuleSet, alternatives, found_at_openings, matches_at, openings_of
 
 NAME = "spam"
@@ -38,38 +38,8 @@ _SHORTENER = re.compile(
     r"(?:^|\.)(?:bit\.ly|tinyurl\.com|goo\.gl|t\.co|ow\.ly|is\.gd|buff\.ly|rebrand\.ly|cutt\.ly|"
     r"shorturl\.at|tiny\.cc|t\.me|linktr\.ee|lnkd\.in|rb\.gy|s\.id|amzn\.to)$")
 
-_SIGNALS = {
-    "promotion": r"\b(?:discount|promo|coupon|voucher|referral|invite|affiliate)\s+(?:code|link)\b|" + after("use", "with", "enter", "use my", "with my", "enter my") + r"code\s+[a-z0-9]{3,}\b"
-                 r"|\bcode\s+[a-z]*\d+[a-z0-9]*\b|\d+\s*%\s*(?:off|discount|less|below)\b|\b(?:limited|only\s+\d+)\s+(?:spots|places|time|offer|stock)\b"
-                 r"|\b(?:spots|places)\s+left\b|\btoday\s+only\b|\b(?:free|fr33)\s+(?:masterclass|webinar|trial|shipping|delivery|giveaway|gift)\b"
-                 r"|\bgiveaway\b|\blink\s+(?:in|below|on)\s+(?:my\s+)?(?:bio|profile|comments)?|\bclick\s+(?:here|the\s+link|now|below)\b|\bclick\b"
-                 r"|\b(?:buy|order|shop|get\s+yours|sign\s+up|subscribe|book|join)\s*(?:now|today|here|online|at|via|:)|\bcheck\s+out\s+my\b"
-                 r"|\b(?:coaching|wellness|mentoring)\s+(?:program|programme|course|package)\b|\bhot\s+deal\b"
-                 r"|\b(?:book|order|buy|claim|grab|get)\s+(?:your|a)\s+(?:free\s+)?(?:\w+\s+)?(?:now|today|here|consultation|spot|place|session|sample)\b"
-                 r"|\bfree\s+samples?\b|\bjust\s+pay\s+(?:shipping|postage)\b|\bask\s+me\s+how\b"
-                 r"|\bstorefront\b|\bbest\s+price\b|\bwholesale\b|\bhalf\s+price\b|\bcheap(?:est)?\s+(?:[a-z]+\s+){0,3}?(?:online|here|now|!)"
-                 r"|\bcheap\s+\w+\s*!|\bhot\s+deal\b|\bpatreon\b|\bselling\b|" + after("for") + r"sale\b|\bpaypal\s+(?:me|accepted)\b|\bcash\s*app\b|\bvenmo\s+me\b",
-    "price": r"[$£€](?<![\w.][$£€])\s?\d[\d,.]*+(?!\s*(?:/|per|a)\s*(?:day|week|month|hour|survey))|\d+\s*(?:dollars|pounds|euros)\b",
-    "cure_claim": r"\b(?:cures?|reverses?|heals?|eliminates?)\s+(?:\w+\s+){0,2}?(?:forever|naturally|for\s+good|permanently|in\s+\d+\s+(?:days|weeks))\b"
-                  r"|\b(?:miracle|secret)\s+(?:cure|remedy|protocol)\b|\bdoctors\s+(?:don'?t|won'?t)\s+want\s+you\s+to\s+know\b",
-    "contact": r"\b(?:dm|pm|inbox|message|text|whats\s?app|telegram|wickr|signal|kik|snapchat)\s+(?:me|us|him|her)\b"
-               r"|\b(?:contact|reach)\s+(?:him|her|them|us)\b|" + after("on", "via") + r"(?:whats\s?app|telegram|wickr|kik|signal)\b"
-               r"|\b(?:whats\s?app|telegram|wickr|kik)\s*[:@+]|\bemail\s+(?:him|her|them)\b|(?<=\be-)mail\s+(?:him|her|them)\b",
-    "money": r"\b(?:earn|make|making|earning)\s+(?:up\s+to\s+)?(?:[$£€]\s?\d[\d,.]*k?|\d[\d,.]*k?\s*(?:dollars|pounds|a\s+(?:day|week|month)))"
-             r"|[$£€]\s?\d[\d,.]*k?\s*(?:/|per|a)\s*(?:day|week|month|hour|survey)\b|\bpassive\s+income\b|\bfinancial\s+freedom\b"
-             r"|" + after("be your") + r"own\s+boss\b|\bjoin\s+(?:my|our)\s+team\b|\bwork\s+from\s+home\b|\bfrom\s+(?:your|my)\s+bed\b"
-             r"|\b(?:crypto|bitcoin|btc|forex|nft|token|trading\s+signals)\b|\binvest\s+(?:with|in)\b|\d+\s*%\s+returns?\b"
-             r"|\bloans?\s+approved\b|\bbad\s+credit\b|\bcash\s+fast\b|\bgift\s+card\b|\bpaid\s+(?:survey|participants)\b|\bper\s+survey\b"
-             r"|" + after("my") + r"mentor\b|\bmlm\b|\bdistributor\b|\bopportunity\b",
-    "pill_mill": r"" + after("no", "without", "without a") + r"(?:rx|prescription|script)\b|\bovernight\s+(?:delivery|shipping)\b"
-                 r"|\bdiscreet\s+(?:shipping|packaging|delivery)\b|" + after("no") + r"questions\s+asked\b|\bshipped\s+(?:overnight|worldwide|fast)\b"
-                 r"|\bworldwide\s+shipping\b|\bshipping\s+worldwide\b|\b100\s*%\s+(?:genuine|legit|real)\b|\bgenuine\s+stock\b|" + after("the", "for") + r"menu\b|\bonline\s+pharmacy\b|\bbars\b",
-    "herbal_doctor": r"\b(?:dr\.?|doctor|priest|spell\s*caster|herbalist|native\s+doctor|baba)\s+\w+(?:\s+\w+)?\s+(?:herbal\s+\w+\s+)?"
-                     r"(?:cured|healed|cure|brought\s+back)\b|\b(?:cured|healed)\s+(?:of|my|me)\b.{0,80}\b(?:dr\.?|doctor|herbal|spell)\b",
-    "phishing": r"\b(?:verify|confirm|validate|update|reactivate)\s+(?:your\s+)?(?:[\w-]+\s+){0,2}?(?:account|login|password|identity|details)\b"
-                r"|\b(?:account|profile)\s+(?:will\s+be|has\s+been)\s+(?:deleted|closed|suspended|disabled)\b|\baccount\s+(?:has\s+been\s+)?(?:flagged|suspended|locked|compromised)\b"
-                r"|\bcongratulations\b.{0,60}\b(?:selected|won|winner)\b|\bclaim\s+(?:here|your|now)\b|\bwithin\s+24\s*h",
-}
+LEXICON = lexicon.load("spam")
+_SIGNALS = {name: LEXICON.one(name) for name in ('promotion', 'price', 'cure_claim', 'contact', 'money', 'pill_mill', 'herbal_doctor', 'phishing')}
 _SIGNAL_RULES = RuleSet([(name, alt) for name, pattern in _SIGNALS.items() for alt in alternatives(pattern)])
 _CONTROLLED = re.compile(
     r"\b(?:oxy(?:codone|contin)?|percocet|percs|vicodin|hydrocodone|tramadol|xanax|xans|valium|diazepam|"
