@@ -413,9 +413,13 @@ def _uncued(doc, regions, anchors, add, overlaps):
     """Identifiers with no cue word before them (issue 13): a full name near a condition, a
     date of birth, and ID numbers whose shape or check digit says what they are."""
     low, raw = doc.low, doc.raw
-    if _TWO_CAPITALS_ANY.search(raw) and (doc.has_match(CONDITION_RULES) or _CONDITION_ES.search(low)):
-        conditions = sorted([start for start, _, _ in doc.scan(CONDITION_RULES)]
-                            + [m.start() for m in _CONDITION_ES.finditer(low)])
+    english = spanish = ()
+    if _TWO_CAPITALS_ANY.search(raw):
+        # (each read once: the Spanish list is a long alternation that `re` tries at every word)
+        english = doc.scan(CONDITION_RULES) if doc.has_match(CONDITION_RULES) else ()
+        spanish = [m.start() for m in _CONDITION_ES.finditer(low)]
+    if english or spanish:
+        conditions = sorted([start for start, _, _ in english] + spanish)
         common, _, given, surnames = _word_lists()
         # read only the text near a condition (merged windows), not the whole post
         near, windows = [], []
