@@ -128,16 +128,27 @@ def combine(decision, scores, labels=tuple(CLASSIFIER_ACTIONS), lang="en", text=
                    scores=scores, language=lang)
 
 
+# A post in Spanish is read for Spanish-speaking countries' phone numbers too, in any community.
+SPANISH_REGIONS = ("ES", "MX", "US")
+
+
+def _regions(regions, lang):
+    return tuple(dict.fromkeys(regions + SPANISH_REGIONS)) if lang == "es" else regions
+
+
 def judge(text, regions=filters.DEFAULT_REGIONS):
     """All filters and the classifier over one post (None for an empty text)."""
     if not text.strip():
         return None
-    return combine(filters.run_filters(text, regions=regions), classifier.scores(text), lang=language(text), text=text)
+    lang = language(text)
+    return combine(filters.run_filters(text, regions=_regions(regions, lang)), classifier.scores(text), lang=lang,
+                   text=text)
 
 
 def quick(text, regions=filters.DEFAULT_REGIONS):
     """Crisis and identifiers: what the composer checks while the author waits."""
-    decision = filters.quick_check(text, regions=regions)
     if not text.strip():
-        return decision
-    return combine(decision, classifier.scores(text), labels=QUICK_LABELS, lang=language(text), text=text)
+        return filters.quick_check(text, regions=regions)
+    lang = language(text)
+    decision = filters.quick_check(text, regions=_regions(regions, lang))
+    return combine(decision, classifier.scores(text), labels=QUICK_LABELS, lang=lang, text=text)

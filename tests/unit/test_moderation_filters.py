@@ -284,7 +284,21 @@ def test_dates_of_birth_and_id_numbers_are_found_without_dob_or_mrn():
     assert _phi("my son was diagnosed 04/05/2008 with type 1") == []          # a diagnosis date
     assert _phi("Next appointment 03/04/2027") == []                          # not a birth year
     assert _phi("Mi DNI es 12345678Z, por si hace falta") == [("12345678Z", "id_number")]
-    assert _phi("Mi DNI es 12345678A") == []                                  # wrong check letter
+    assert _phi("Referencia 12345678A del pedido") == []                      # wrong check letter, no cue
+    assert _phi("Mi DNI es 12345678A") == [("12345678A", "id_number")]        # named as one: a typo is still an ID
+    assert _phi("Medicare card came: 5TY2-QE4-RA19") == [("5TY2-QE4-RA19", "id_number")]   # an MBI's shape
+    assert _phi("Cigna lost it again, ABC123456789 is my claim") == [("ABC123456789", "id_number")]
     assert _phi("CURP GODE561231HDFRRN09 por si acaso") == [("GODE561231HDFRRN09", "id_number")]
     assert _phi("the clinic gave me 40051877 to quote when I ring") == [("40051877", "id_number")]
     assert _phi("I was diagnosed in 2019 and 2020 was hard") == []
+
+
+def test_a_relative_named_beside_a_health_event_and_a_spanish_posts_local_numbers_are_identifiers():
+    from community.moderation import judge
+
+    assert _phi("My husband Martin Crowley was rushed to the ER last night") == [("Martin Crowley", "name")]
+    assert _phi("Martin Crowley was rushed to the ER last night") == []        # no cue and no condition named
+    text = "Quedamos los jueves en Sevilla, 612 34 56 78 es el mío"
+    spans = [(text[s.start:s.end], s.kind) for v in judge.judge(text).verdicts if v.filter == "phi" for s in v.spans]
+    assert spans == [("612 34 56 78", "phone")]        # a Spanish mobile, read with Spanish-speaking regions
+    assert _phi(text) == []                             # the English-speaking default regions alone do not know it

@@ -136,6 +136,15 @@ _BORN_NEAR = re.compile(r"\b(?:nac[ií]\w*|naci[oó]|born|birth\w*|b-?day|cumple
 _DNI = re.compile(r"(?<![\w-])(?P<id>[xyz]?\d{7,8}[\s-]?(?P<letter>[a-z]))(?![\w-])")
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 _CURP = re.compile(r"(?<![\w])[a-z]{4}\d{6}[hm][a-z]{5}[a-z0-9]\d(?![\w])")
+# A US Medicare number's shape (digit, letters and digits in a fixed order), with or without dashes.
+_MBI = re.compile(r"(?<![\w-])[1-9][a-z][a-z0-9]\d-?[a-z][a-z0-9]\d-?[a-z]{2}\d{2}(?![\w-])")
+# A DNI whose check letter is wrong is still an identifier when the sentence says what it is.
+_DNI_CUE = re.compile(r"\b(?:dni|nie|nif|copia\s+del?|documento|identidad|carn[eé]t?)\b[^.!?]{0,25}$")
+# Health context for a name introduced as oneself or a relative ("my dad Harold Bishop ... A&E").
+_HEALTH_CONTEXT = re.compile(
+    r"\b(?:a&e|er|icu|ward|ambulance|hospital|hospitali[sz]ed|admitted|surgery|operation|diagnos\w*|symptoms?|"
+    r"pains?|chemo|dialysis|seizures?|meds|medication|treatment|ambulancia|urgencias|ingresad[oa]|diagn[oó]stic\w*|"
+    r"tratamiento|medicaci[oó]n|operaci[oó]n)\b")
 _LONG_NUMBER = re.compile(r"(?<![\w/.,:+-])(?:[a-z]{1,3}-?)?\d{8,12}(?![\w/.,-])")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SIX_DIGITS = re.compile(r"\d{6}")
@@ -368,7 +377,7 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
                 _address(doc, m.start(), m.end(), add, overlaps)
 
     if ((anchors.get("self") or anchors.get("here") or anchors.get("relation"))
-            and _TWO_CAPITALS.search(raw) and doc.has_match(CONDITION_RULES)):
+            and _TWO_CAPITALS.search(raw) and (doc.has_match(CONDITION_RULES) or _HEALTH_CONTEXT.search(low))):
         for pos in anchors.get("self", ()):
             p = doc.to_raw(pos)
             if _CAPITALS_AHEAD.match(raw, p):
@@ -466,8 +475,12 @@ def _uncued(doc, regions, anchors, add, overlaps):
             add(m.start(), m.end(), "dob")
     if _SEVEN_DIGITS.search(low):
         for m in matches_at(_DNI, low, sorted({i for r in runs for i in (r - 1, r) if i >= 0})):
-            if _dni_valid(m.group("id")) and not overlaps(m.start("id"), m.end("id")):
+            cued = _DNI_CUE.search(low, max(0, m.start() - 40), m.start()) is not None
+            if (cued or _dni_valid(m.group("id"))) and not overlaps(m.start("id"), m.end("id")):
                 add(m.start("id"), m.end("id"), "id_number")
+    for m in matches_at(_MBI, low, sorted({r - 1 for r in runs if r >= 1} | set(runs))):
+        if not overlaps(m.start(), m.end()):
+            add(m.start(), m.end(), "id_number")
     if _SIX_DIGITS.search(low):
         for m in matches_at(_CURP, low, sorted({r - 4 for r in runs if r >= 4})):
             if not overlaps(m.start(), m.end()):
@@ -477,7 +490,8 @@ def _uncued(doc, regions, anchors, add, overlaps):
             if overlaps(m.start(), m.end()):
                 continue
             digits = _NOT_DIGIT.sub("", m.group())
-            if _is_phone(m.group(), digits, regions, ""):   # a valid phone number is the phone check's
+            # a valid phone number is the phone check's; letters in front make it an ID ("XGH448…")
+            if not m.group()[0].isalpha() and _is_phone(m.group(), digits, regions, ""):
                 continue
             add(m.start(), m.end(), "id_number")
 
