@@ -74,7 +74,7 @@ def test_flag_reaches_the_communitys_moderators_only_and_hides_past_the_threshol
     with app.app_context():
         assert db.session.get(Post, post_id).state == "published"  # 2 (trusted) < 3
     mod_queue = text(client_for(app, world.mod).get("/moderation?kind=flagged"))
-    assert "Flagged by members" in mod_queue and "Buy my supplement" in mod_queue
+    assert "Flagged for review" in mod_queue and "Buy my supplement" in mod_queue
     assert "Buy my supplement" not in text(client_for(app, world.other_mod).get("/moderation"))
     assert client_for(app, world.cy).post(f"/p/{post_id}/flag", data={"reason": "spam"}).status_code == 302
     with app.app_context():
@@ -478,6 +478,10 @@ def test_a_miss_reported_in_the_test_box_or_on_an_item_becomes_a_training_row(ap
     assert client_for(app, world.other_mod).post(f"/moderation/items/{item}/miss",
                                                  data={"expected": "abuse"}).status_code == 404
     wanted = sorted({"consult_reminder", "abuse"} - set(found))
+    # After a field error the form keeps what the moderator ticked and wrote.
+    kept = text(mod.post(f"/moderation/items/{item}/miss", data={"expected": wanted, "note": "n" * 301}))
+    assert "under 300" in kept and 'value="' + "n" * 301 + '"' in kept
+    assert all(f'value="{label}" checked' in kept for label in wanted)
     assert mod.post(f"/moderation/items/{item}/miss", data={"expected": wanted}).status_code == 302
     runner = app.test_cli_runner()
     result = runner.invoke(args=["moderation", "misses", "--mark-exported"])

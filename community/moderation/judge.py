@@ -6,7 +6,8 @@ from dataclasses import replace
 from functools import lru_cache
 
 from . import classifier, filters
-from .filters import FilterVerdict
+from .filters import FilterVerdict, consult_reminder
+from .filters.normalize import Text
 
 # What a classifier label does when the rules found nothing: for crisis and consult, the same as
 # the rule's own label; for spam and abuse, a moderator's look ("review"), never a hold or a
@@ -95,14 +96,18 @@ def combine(decision, scores, labels=tuple(CLASSIFIER_ACTIONS), lang="en", text=
             continue
         if label == "crisis" and score < NO_TOPIC_CRISIS and text is not None and _CRISIS_TOPIC.search(text) is None:
             continue
+        # advice about a change needs something to change: a medicine, treatment, remedy or diet
+        # named (the rules' lists and the drug dictionary), or "use code SAVE20" reads as advice
+        if label == "consult_reminder" and text is not None and not consult_reminder.mentions_treatment(Text(text)):
+            continue
         added.append(label)
     review = [label for label in added if label in REVIEW_LABELS]
     if review:
         verdicts.append(FilterVerdict("classifier", tuple(review), ("review",), (), tuple(
             f"classifier: {label} {scores[label]:.2f}, for a moderator's look" for label in review)))
-        if "spam" in review and "phi" in found:
-            verdicts = list(filters.contacts_left_to_spam(verdicts))
-            found = {label for v in verdicts for label in v.labels} & found
+        # Contact details stay identifiers here: the classifier's spam is a guess for a moderator
+        # to check ("e-mail me for the group" scores high), and a wrongly removed e-mail costs
+        # less than a member's address left public. Spam the rules find takes them (filters).
     added = [label for label in added if label not in REVIEW_LABELS]
     actions = {a for label in added for a in CLASSIFIER_ACTIONS[label]}
     reasons = [f"classifier: {label.replace('_', ' ')} {scores[label]:.2f}" for label in added]

@@ -10,7 +10,7 @@ from ..models_base import UTCDateTime, utcnow
 
 # Queue order: crisis alerts and escalations first, then flagged and held posts, then identifier reviews.
 PRIORITY = {"crisis": 0, "escalated": 0, "flagged": 1, "held": 1, "phi": 2}
-KIND_NAMES = {"crisis": "Crisis alert", "escalated": "Escalated by a rule", "flagged": "Flagged by members",
+KIND_NAMES = {"crisis": "Crisis alert", "escalated": "Escalated by a rule", "flagged": "Flagged for review",
               "held": "Held post", "phi": "Identifiers removed"}
 
 

@@ -54,13 +54,13 @@ def item(item_id):
     return _item_page(services.get_item(g.viewer, item_id), {})
 
 
-def _item_page(row, errors, edited=None):
+def _item_page(row, errors, edited=None, miss=None):
     # Offsets point into the text the filters judged: only drawn while the post still has that text.
     spans_current = pipeline.text_hash(row.Post.body) == row.ReviewItem.text_hash
     return render_template("moderation/item.html", row=row, form=EmptyForm(), kinds=KIND_NAMES, edited=edited,
                            flags=services.flags_of(row.Post.id), flag_reasons=FLAG_REASONS, errors=errors,
                            spans_current=spans_current, closed_by=services.closer_of(row.ReviewItem),
-                           label_names=LABEL_NAMES, found_labels=row.Post.labels or []), \
+                           label_names=LABEL_NAMES, found_labels=row.Post.labels or [], miss=miss), \
         422 if errors else 200
 
 
@@ -75,7 +75,8 @@ def item_miss(item_id):
         try:
             misses.report_item(g.viewer, item_id, request.form.getlist("expected"), request.form.get("note"))
         except ValidationFailed as exc:
-            return _item_page(services.get_item(g.viewer, item_id), {"miss_" + k: v for k, v in exc.fields.items()})
+            return _item_page(services.get_item(g.viewer, item_id), {"miss_" + k: v for k, v in exc.fields.items()},
+                              miss=request.form)
         flash(MISS_SAVED, "success")
     return redirect(url_for(".item", item_id=item_id))
 

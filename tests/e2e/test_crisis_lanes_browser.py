@@ -52,8 +52,8 @@ def test_a_check_in_item_offers_the_moderator_a_ready_private_message(e2e_app, n
     summary = moderator.get_by_text("The filters got this post wrong? Report a miss")
     summary.focus()
     moderator.keyboard.press("Enter")
-    expect(moderator.get_by_label("Crisis")).to_be_checked()          # what they found, ticked
-    moderator.get_by_label("Consult reminder").check()
+    expect(moderator.get_by_role("checkbox", name="Crisis")).to_be_checked()          # what they found, ticked
+    moderator.get_by_role("checkbox", name="Consult reminder").check()
     moderator.get_by_label("Note for the developers (optional)").fill("also stops a treatment?")
     screenshot(moderator, "report-a-miss-phone")
     problems.extend(run_axe(moderator, "report a miss"))

@@ -109,7 +109,7 @@ def test_moderator_works_each_queue_and_every_action_is_logged(e2e_app, new_cont
     moderator.goto("/moderation?kind=flagged")
     flagged = moderator.get_by_role("article").filter(has_text="wellness group")
     expect(flagged).to_contain_text("Flagged: spam or selling")
-    flagged.get_by_role("link", name="Flagged by members").click()
+    flagged.get_by_role("link", name="Flagged for review").click()
     expect(moderator.get_by_text("Selling memberships.")).to_be_visible()
     moderator.get_by_label("Reason (needed to hide or reject)").fill("Advertising (rule 3).")
     moderator.keyboard.press("Enter")   # the reason form's first button: hide

@@ -282,6 +282,7 @@ def test_dates_of_birth_and_id_numbers_are_found_without_dob_or_mrn():
     assert _phi("nací el 03/04/1985 y tengo lupus") == [("03/04/1985", "dob")]
     assert _phi("My birthday 12/07/1979, lupus since 2010") == [("12/07/1979", "dob")]
     assert _phi("my son was diagnosed 04/05/2008 with type 1") == []          # a diagnosis date
+    assert _phi("me: 03/09/1979, lupus since 2004") == [("03/09/1979", "dob")]   # "since" is the other date's
     assert _phi("Next appointment 03/04/2027") == []                          # not a birth year
     assert _phi("Mi DNI es 12345678Z, por si hace falta") == [("12345678Z", "id_number")]
     assert _phi("Referencia 12345678A del pedido") == []                      # wrong check letter, no cue
@@ -302,3 +303,14 @@ def test_a_relative_named_beside_a_health_event_and_a_spanish_posts_local_number
     spans = [(text[s.start:s.end], s.kind) for v in judge.judge(text).verdicts if v.filter == "phi" for s in v.spans]
     assert spans == [("612 34 56 78", "phone")]        # a Spanish mobile, read with Spanish-speaking regions
     assert _phi(text) == []                             # the English-speaking default regions alone do not know it
+
+
+def test_contact_details_stay_identifiers_when_only_the_classifier_suspects_spam():
+    from community.moderation import judge
+
+    text = "Escribidme a maite.lupus@example.com para el grupo de los jueves en Valencia"
+    decision = judge.judge(text)
+    assert "spam" not in run_filters(text).labels           # no spam rule: a member asking others to write
+    assert "phi" in decision.labels                          # the e-mail is removed whatever the classifier thinks
+    rule_spam = "Buy cheap Ozempic, no prescription, discreet shipping, e-mail sales@pharma-quick.example"
+    assert "phi" not in run_filters(rule_spam).labels        # inside spam the rules find, contacts are spam's

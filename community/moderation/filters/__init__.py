@@ -19,20 +19,15 @@ PHI_KINDS = frozenset({"phone", "email", "address", "id_number", "dob", "name"})
 _CONTACT_KINDS = frozenset({"phone", "email"})
 
 
-def contacts_left_to_spam(verdicts):
-    """Contact details inside spam belong to the spam verdict, not to phi (MODERATION.md): the
-    verdicts with phi's label taken off when spam (a rule's or the classifier's) is among them."""
-    spam = any("spam" in v.labels for v in verdicts)
-    phi_verdict = next((v for v in verdicts if v.filter == "phi" and v.labels), None)
-    if spam and phi_verdict and all(s.kind in _CONTACT_KINDS for s in phi_verdict.spans):
-        dropped = FilterVerdict("phi", (), (), phi_verdict.spans,
-                                ("contact details inside spam (left to the spam verdict)",))
-        return tuple(dropped if v is phi_verdict else v for v in verdicts)
-    return tuple(verdicts)
-
-
 def _merge(verdicts):
-    verdicts = contacts_left_to_spam(verdicts)
+    by_name = {v.filter: v for v in verdicts}
+    spam_verdict, phi_verdict = by_name.get("spam"), by_name.get("phi")
+    if spam_verdict and spam_verdict.labels and phi_verdict and phi_verdict.labels:
+        if all(s.kind in _CONTACT_KINDS for s in phi_verdict.spans):
+            # Contact details inside spam belong to the spam verdict, not to phi.
+            dropped = FilterVerdict("phi", (), (), phi_verdict.spans,
+                                    ("contact details inside spam (left to the spam verdict)",))
+            verdicts = tuple(dropped if v is phi_verdict else v for v in verdicts)
     found = {label for v in verdicts for label in v.labels}
     labels = tuple(label for label in LABELS if label in found)
     actions = {a for v in verdicts for a in v.actions}

@@ -470,7 +470,10 @@ def _uncued(doc, regions, anchors, add, overlaps):
                 continue
             s_start, s_end = doc.sentence_at(m.start())
             sentence = low[s_start:s_end]
-            if _EVENT_CONTEXT.search(sentence) and not _BORN_NEAR.search(sentence):
+            # the event words next to the date say what it is ("diagnosed 04/05/2008"), not those
+            # of another date in the sentence ("me: 07/11/1988, T1D since 2001")
+            around = low[max(s_start, m.start() - 30):min(s_end, m.end() + 12)]
+            if _EVENT_CONTEXT.search(around) and not _BORN_NEAR.search(sentence):
                 continue
             add(m.start(), m.end(), "dob")
     if _SEVEN_DIGITS.search(low):
