@@ -314,3 +314,19 @@ def test_contact_details_stay_identifiers_when_only_the_classifier_suspects_spam
     assert "phi" in decision.labels                          # the e-mail is removed whatever the classifier thinks
     rule_spam = "Buy cheap Ozempic, no prescription, discreet shipping, e-mail sales@pharma-quick.example"
     assert "phi" not in run_filters(rule_spam).labels        # inside spam the rules find, contacts are spam's
+
+
+def test_identifiers_named_after_them_health_cards_and_people_introduced_beside_a_health_event():
+    from community.moderation import judge
+
+    def found(text):
+        return [(text[s.start:s.end], s.kind) for v in judge.judge(text).verdicts if v.filter == "phi" for s in v.spans]
+
+    assert found("B7730021 is my hospital number at the Royal, ring me") == [("B7730021", "id_number")]
+    assert found("Card 5528-331-904-QZ is my health card, expired apparently") == [("5528-331-904-QZ", "id_number")]
+    assert found("Please pray for Marek Kowalczyk, he's in ICU after his transplant") == [("Marek Kowalczyk", "name")]
+    assert found("Mi hijo Mateo Herrera Gil, 9 años, asma desde bebé") == [("Mateo Herrera Gil", "name")]
+    assert found("Dear Priya Raman from the Thursday group, you left your inhaler in my car") == [("Priya Raman", "name")]
+    assert found("Email helpline@mssociety.example, they were lovely") == []      # an organisation's address
+    assert found("Thinking of everyone in the group today") == []
+    assert _phi("2 85 05 78 006 084 13 is a made-up number") == []                # not an NIR: its key is wrong

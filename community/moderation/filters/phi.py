@@ -27,7 +27,7 @@ EMPTY = FilterVerdict(NAME, (), (), (), ())
 
 # --- phone numbers ----------------------------------------------------------------------
 # starts with a character class, so `re` skips quickly to digits; the left edge is checked after
-_PHONE_CANDIDATE = re.compile(r"[+(\d][\d().\- ]{5,}\d(?![\w/]|[.,]\d)")
+_PHONE_CANDIDATE = re.compile(r"[+(\d][\d().\- ]{5,}\d(?![\w/]|[.,]\d|-[a-z])")
 LEXICON = lexicon.load("phi")
 _HELPLINES = frozenset(LEXICON.lists["HELPLINES"])
 _PHONE_CONTEXT = re.compile(LEXICON.defines["PHONE_CONTEXT"])
@@ -64,6 +64,9 @@ _EMAIL_OBFUSCATED = re.compile(
     r"(?:com|org|net|co|uk|ie|au|nz|ca|edu|gov|io|me|info|us|example)\b")
 
 # What each holds, whatever it matches: an "@"; a "dot" or a bracket (its last `_DOT`).
+# An organisation's role address ("helpline@…", "info@…") is not a person's identifier.
+_ROLE_ADDRESS = re.compile(r"(?:helpline|info|contact|support|hello|admin|enquiries|inquiries|office|team|help|"
+                           r"membership|press|admissions|appointments|reception|citas|informacion|atencion)@")
 _EMAIL_NEEDS = ((_EMAIL, ("@",)), (_EMAIL_OBFUSCATED, ("dot", "[", "(", "{", "<")))
 
 # --- addresses (case matters: street names are capitalised) -----------------------------
@@ -118,6 +121,14 @@ _TWO_CAPITALS_ANY = re.compile(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+\s+(?:[A-Z
 _NEAR_CONDITION = 120
 _SELF_BEFORE = re.compile(r"(?:\b(?:i'?m|i\s+am|my\s+name\s+is|me\s+llamo|soy|mi\s+nombre\s+es|(?:real|full)\s+name"
                           r"(?:\s+is)?:?|nombre\s+(?:real|completo)(?:\s+es)?:?)\s+)$", re.I)
+# Someone else named as such: a relation word (Spanish too), a prayer or a letter's greeting.
+_OTHER_CUE = (
+    r"(?:\b(?:mi|mis|nuestr[oa])\s+(?:hij[oa]|madre|padre|mam[aá]|pap[aá]|marido|espos[oa]|herman[oa]|abuel[oa]|t[ií][oa]|"
+    r"prim[oa]|sobrin[oa]|vecin[oa]|amig[oa]|novi[oa]|suegr[oa]|compa[nñ]er[oa]|pareja|nieto|nieta)|"
+    r"\bpray(?:ing)?\s+for|\bprayers\s+for|\bthoughts\s+(?:are\s+)?with|\bthinking\s+of|\bdear|\bquerid[oa]|"
+    r"\b(?:rezad|recen|oren)\s+por)")
+_OTHER_BEFORE = re.compile(_OTHER_CUE + r"\s*,?\s+$", re.I)
+_OTHER_ANYWHERE = re.compile(_OTHER_CUE, re.I)
 # Dates of birth without "DOB" or "born": a full date whose year is a plausible birth year, in a
 # sentence that is not about a diagnosis, an operation or an appointment.
 # (tried only where a run of digits starts, or a month's name: `re` alone tries every character)
@@ -144,7 +155,14 @@ _DNI_CUE = re.compile(r"\b(?:dni|nie|nif|copia\s+del?|documento|identidad|carn[e
 _HEALTH_CONTEXT = re.compile(
     r"\b(?:a&e|er|icu|ward|ambulance|hospital|hospitali[sz]ed|admitted|surgery|operation|diagnos\w*|symptoms?|"
     r"pains?|chemo|dialysis|seizures?|meds|medication|treatment|ambulancia|urgencias|ingresad[oa]|diagn[oó]stic\w*|"
-    r"tratamiento|medicaci[oó]n|operaci[oó]n)\b")
+    r"tratamiento|medicaci[oó]n|operaci[oó]n|oxygen|inhaler|sepsis|port|infusion|insulin|wheelchair|hospice|"
+    r"ox[ií]geno|inhalador|silla\s+de\s+ruedas|uci|insulina)\b")
+# A number said to be an ID after it ("A0048213 is my hospital number").
+_ID_AFTER = re.compile(r"(?<![\w-])(?P<id>[a-z]{0,3}\d[\d -]{4,16}\d[a-z]{0,2})\s+(?:is|was|=)\s+(?:my|his|her|our|their)\s+"
+                       r"(?:\w+\s+){0,2}?(?:number|no|id|card|nhs|mrn)\b")
+# Ontario's health card (ten digits and a two-letter version) and France's NIR (with its key).
+_HEALTH_CARD_ON = re.compile(r"(?<![\w-])\d{4}[- ]?\d{3}[- ]?\d{3}[- ]?[a-z]{2}(?![\w-])")
+_NIR = re.compile(r"(?<![\w-])[12] ?\d\d ?(?:0[1-9]|1[0-2]) ?(?:\d\d|2[ab]) ?\d{3} ?\d{3} ?\d\d(?![\w-])")
 _LONG_NUMBER = re.compile(r"(?<![\w/.,:+-])(?:[a-z]{1,3}-?)?\d{8,12}(?![\w/.,-])")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SIX_DIGITS = re.compile(r"\d{6}")
@@ -351,7 +369,7 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
             if not any(low.find(part, start, end) >= 0 for part in needs):
                 continue           # (cheap) this pattern cannot match here
             m = rx.search(low, start, end)
-            if m and not overlaps(m.start(), m.end()):
+            if m and not overlaps(m.start(), m.end()) and not _ROLE_ADDRESS.match(m.group()):
                 add(m.start(), m.end(), "email")
 
     digits = sum(map(low.count, "0123456789"))
@@ -411,6 +429,11 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
     return FilterVerdict(NAME, (NAME,), actions, tuple(spans), tuple(dict.fromkeys(reasons)))
 
 
+def _nir_valid(digits):
+    """France's NIR: 13 digits and a key of 97 minus the number mod 97 (Corsica's 2A/2B not read)."""
+    return len(digits) == 15 and 97 - int(digits[:13]) % 97 == int(digits[13:])
+
+
 def _dni_valid(number):
     digits = number.lower().replace(" ", "").replace("-", "")
     body, letter = digits[:-1], digits[-1].upper()
@@ -422,13 +445,16 @@ def _uncued(doc, regions, anchors, add, overlaps):
     """Identifiers with no cue word before them (issue 13): a full name near a condition, a
     date of birth, and ID numbers whose shape or check digit says what they are."""
     low, raw = doc.low, doc.raw
-    english = spanish = ()
+    english = spanish = health = ()
     if _TWO_CAPITALS_ANY.search(raw):
         # (each read once: the Spanish list is a long alternation that `re` tries at every word)
         english = doc.scan(CONDITION_RULES) if doc.has_match(CONDITION_RULES) else ()
         spanish = [m.start() for m in _CONDITION_ES.finditer(low)]
-    if english or spanish:
-        conditions = sorted([start for start, _, _ in english] + spanish)
+        # a health event ("in ICU", "left your inhaler") counts beside a name introduced as someone's
+        health = [m.start() for m in _HEALTH_CONTEXT.finditer(low)] if _OTHER_ANYWHERE.search(raw) else []
+    if english or spanish or health:
+        conditions = sorted([start for start, _, _ in english] + spanish + health)
+        named_conditions = sorted([start for start, _, _ in english] + spanish)
         common, _, given, surnames = _word_lists()
         # read only the text near a condition (merged windows), not the whole post
         near, windows = [], []
@@ -449,16 +475,20 @@ def _uncued(doc, regions, anchors, add, overlaps):
                 continue
             first, last = m.group("first"), m.group("last")
             before = raw[max(0, m.start() - 40):m.start()]
-            introduced = _SELF_BEFORE.search(before) is not None
+            other = _OTHER_BEFORE.search(before) is not None
+            j = bisect.bisect_left(named_conditions, start - _NEAR_CONDITION)
+            if not other and (j >= len(named_conditions) or named_conditions[j] > end + _NEAR_CONDITION):
+                continue           # only someone introduced as a relative is named beside a health event
+            introduced = other or _SELF_BEFORE.search(before) is not None
             surname = _fold(last.split("'")[-1].split("-")[-1])
             # Introduced ("soy", "real name"), or a known given name and then a surname that is in
             # the list or, for the many surnames it lacks ("Marchetti"), is not an ordinary word.
             if not introduced and (_fold(first) not in given or (surname not in surnames and surname in common)):
                 continue
-            if (first in _TITLES or _not_person_before(raw, m.start("first")) or not _plausible_name(first, last)
+            if (first in _TITLES or _not_person_before(raw, m.start("first")) or not (other or _plausible_name(first, last))
                     or _CLINICIAN_BEFORE.search(before) or _public_figure(m.group())):
                 continue
-            add(start, end, "name", "self" if introduced else "third")
+            add(start, end, "name", "self" if introduced and not other else "third")
     if not _DIGIT.search(low):
         return
     runs = doc.index().starts(low, DIGIT_RUN)
@@ -484,6 +514,16 @@ def _uncued(doc, regions, anchors, add, overlaps):
     for m in matches_at(_MBI, low, sorted({r - 1 for r in runs if r >= 1} | set(runs))):
         if not overlaps(m.start(), m.end()):
             add(m.start(), m.end(), "id_number")
+    for m in matches_at(_HEALTH_CARD_ON, low, runs):
+        if not overlaps(m.start(), m.end()):
+            add(m.start(), m.end(), "id_number")
+    for m in matches_at(_NIR, low, runs):
+        if _nir_valid(_NOT_DIGIT.sub("", m.group())) and not overlaps(m.start(), m.end()):
+            add(m.start(), m.end(), "id_number")
+    if " is " in low or " was " in low or "=" in low:
+        for m in matches_at(_ID_AFTER, low, sorted({r - k for r in runs for k in range(4) if r >= k})):
+            if not overlaps(m.start("id"), m.end("id")):
+                add(m.start("id"), m.end("id"), "id_number")
     if _SIX_DIGITS.search(low):
         for m in matches_at(_CURP, low, sorted({r - 4 for r in runs if r >= 4})):
             if not overlaps(m.start(), m.end()):
