@@ -439,7 +439,9 @@ def staff(scope):
 
 def _moderated_community(slug):
     """A community the caller moderates (any, for admins), by slug; missing and not yours look alike."""
-    community = db.session.scalar(db.select(CommunityModel).where(CommunityModel.slug == slug))
+    # (a NUL cannot be in a slug, and PostgreSQL refuses it in a query: answer as for any unknown slug)
+    community = None if "\x00" in (slug or "") else db.session.scalar(
+        db.select(CommunityModel).where(CommunityModel.slug == slug))
     if community is None or not g.viewer.is_moderator(community.id):
         raise NotFound("No such community among those you moderate.",
                        {"community": "No such community among those you moderate."})
