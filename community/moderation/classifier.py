@@ -236,10 +236,10 @@ class Model:
         ids = self._window_ids(words)
         if not ids:
             return self.intercept
-        idx, counts = np.unique(np.array(ids, dtype=np.int64), return_counts=True)
+        idx, counts = _counted(np.fromiter(ids, np.int64, len(ids)))
         values = (1 + np.log(counts)) * self.idf[idx]
         values /= np.sqrt(values @ values)
-        return values @ self.coef[idx] + self.intercept
+        return values @ np.take(self.coef, idx, axis=0) + self.intercept
 
     def _probabilities(self, words):
         return 1 / (1 + np.exp(-(self.cal_a * self._score(words) + self.cal_b)))
@@ -264,17 +264,29 @@ class Model:
                 ids = self._window_ids(_WORD.findall(p))
                 flat += ids
                 lengths.append(len(ids))
-            rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-            keys, counts = np.unique(rows * features + np.array(flat, dtype=np.int64), return_counts=True)
-            row, col = keys // features, keys % features
-            values = (1 + np.log(counts)) * self.idf[col]
-            norms = np.sqrt(np.bincount(row, weights=values * values, minlength=n))
-            values /= np.where(norms[row] > 0, norms[row], 1.0)
-            weighted = values[:, None] * self.coef[col]
-            score = np.column_stack([np.bincount(row, weights=weighted[:, h], minlength=n)
-                                     for h in range(len(HEADS))]) + self.intercept
+            score = np.tile(self.intercept, (n, 1))
+            if flat:
+                rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+                keys, counts = _counted(rows * features + np.fromiter(flat, np.int64, len(flat)))
+                row, col = np.divmod(keys, features)
+                values = (1 + np.log(counts)) * self.idf[col]
+                # keys are sorted, so each window's terms are one run: summed by reduceat
+                starts = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1])))
+                norms = np.sqrt(np.add.reduceat(values * values, starts))
+                sums = np.add.reduceat(np.take(self.coef, col, axis=0) * values[:, None], starts, axis=0)
+                score[row[starts]] += sums / norms[:, None]
             best = np.max(1 / (1 + np.exp(-(self.cal_a * score + self.cal_b))), axis=0)
-        return {head: float(round(p, 4)) for head, p in zip(HEADS, best, strict=True)}
+        return dict(zip(HEADS, np.round(best, 4).tolist(), strict=True))
+
+
+def _counted(ids):
+    """The distinct ids, sorted, and how often each occurs (np.unique's answer, with less overhead)."""
+    ids = np.sort(ids)
+    edge = np.empty(len(ids) + 1, dtype=bool)
+    edge[0] = edge[-1] = True
+    np.not_equal(ids[1:], ids[:-1], out=edge[1:-1])
+    at = np.flatnonzero(edge)
+    return ids[at[:-1]], np.diff(at)
 
 
 _lock = threading.Lock()
