@@ -133,8 +133,9 @@ def combine(decision, scores, labels=tuple(CLASSIFIER_ACTIONS), lang="en", text=
                    scores=scores, language=lang)
 
 
-# A post in Spanish is read for Spanish-speaking countries' phone numbers too, in any community.
-SPANISH_REGIONS = ("ES", "MX", "US")
+# A post in Spanish is read for Spanish-speaking countries' phone numbers too, in any community
+# (the five with the most speakers who write here: Spain, Mexico, the US, Argentina, Colombia).
+SPANISH_REGIONS = ("ES", "MX", "US", "AR", "CO")
 
 
 def _regions(regions, lang):

@@ -330,3 +330,48 @@ def test_identifiers_named_after_them_health_cards_and_people_introduced_beside_
     assert found("Email helpline@mssociety.example, they were lovely") == []      # an organisation's address
     assert found("Thinking of everyone in the group today") == []
     assert _phi("2 85 05 78 006 084 13 is a made-up number") == []                # not an NIR: its key is wrong
+
+
+def test_names_cued_by_greetings_news_and_signatures_and_written_in_lower_case():
+    assert _phi("Sending hugs to Maureen Calloway, her stem cell transplant is tomorrow") == [("Maureen Calloway", "name")]
+    assert _phi("Has anyone heard how Gareth Pryce is doing after the resection?") == [("Gareth Pryce", "name")]
+    assert _phi("Ocrevus has been kind to me so far.\n— Imogen Tait, PPMS") == [("Imogen Tait", "name")]
+    assert _phi("My grandson Archie Bellweather has autism and starts school") == [("Archie Bellweather", "name")]
+    assert _phi("My mum — Edith 'Edie' Stroud — is in hospice now") == [("Edith 'Edie' Stroud", "name")]
+    assert _phi("my brother is owen castellano, he has epilepsy and lives alone") == [("owen castellano", "name")]
+    assert _phi("mi hermana, carmen soledad iturbe, tiene lupus desde los veinte") == [("carmen soledad iturbe", "name")]
+    assert _phi("My husband Ray Dunmore stopped his atorvastatin") == [("Ray Dunmore", "name")]   # a drug is health
+    assert _phi("mi madre, está más despierta con la morfina") == []              # ordinary words, not a name
+    assert _phi("Dra. Lucía Ferrer, mi reumatóloga, me diagnosticó lupus") == []    # a clinician
+    assert _phi("Reading the new Ann Cleeves during my infusion") == []             # an author, not introduced
+
+
+def test_phones_spelt_out_and_international_and_emails_written_out():
+    assert _phi("text me on four one five, five five five, zero one nine two") == [
+        ("four one five, five five five, zero one nine two", "phone")]
+    assert _phi("mi teléfono es seis uno cero, dos dos tres, cuatro cinco seis") == [
+        ("seis uno cero, dos dos tres, cuatro cinco seis", "phone")]
+    assert _phi("I take two or three, four on bad days") == []                       # not a number
+    assert _phi("+33 6 12 34 56 78 is my mobile while I'm in Lyon") == [("+33 6 12 34 56 78", "phone")]
+    assert _phi("llámame al +52 1 55 1234 5678 por favor") == [("+52 1 55 1234 5678", "phone")]
+    assert _phi("escríbanme a rosa.vidal arroba correo punto mx") == [("rosa.vidal arroba correo punto mx", "email")]
+    assert _phi("email me at jo_ellis at example.ie about the clinic") == [("jo_ellis at example.ie", "email")]
+    assert _phi("k a t e . o @ e x a m p l e . c o m") == [("k a t e . o @ e x a m p l e . c o m", "email")]
+    assert _phi("I looked at nhs.uk for the dose") == []
+
+
+def test_addresses_dates_and_ids_in_more_countries_and_forms():
+    assert _phi("Wir wohnen in der Lindenstraße 14, 50674 Köln, come by") == [("Lindenstraße 14, 50674 Köln", "address")]
+    assert _phi("manden todo a calle pino suárez 233, col. centro, mi mamá tiene cáncer")[0][1] == "address"
+    assert _phi("We're at 9 Larch Court, my dad is just home from hospital") == [("9 Larch Court", "address")]
+    assert _phi("our son was born 3/11/2017 and has T1D") == [("3/11/2017", "dob")]
+    assert _phi("june 2 '58 is my birthday, COPD since 2001") == [("june 2 '58", "dob")]
+    assert _phi("I'm a 14/03/61 baby with lupus") == [("14/03/61", "dob")]
+    assert _phi("nacido el 8-XI-1950, con EPOC") == [("8-XI-1950", "dob")]
+    assert _phi("passport number 583920174, travelling with my pump") == [("583920174", "id_number")]
+    assert _phi("National Insurance number QQ 12 34 56 C for the PIP form") == [("qq 12 34 56 c", "id_number")] or \
+        _phi("National Insurance number QQ 12 34 56 C for the PIP form")[0][1] == "id_number"
+    assert _phi("mi número de póliza es XK-55120934") == [("XK-55120934", "id_number")]
+    assert _phi("Order 40028817 still hasn't come") == [] and _phi("Joined trial NCT04561234") == []
+    assert _phi("Complaint reference CMP-2024-08812, no reply") == []
+    assert _phi("Healthline 0800 611 116 in NZ, free") == []

@@ -27,7 +27,7 @@ EMPTY = FilterVerdict(NAME, (), (), (), ())
 
 # --- phone numbers ----------------------------------------------------------------------
 # starts with a character class, so `re` skips quickly to digits; the left edge is checked after
-_PHONE_CANDIDATE = re.compile(r"[+(\d][\d().\- ]{5,}\d(?![\w/]|[.,]\d|-[a-z])")
+_PHONE_CANDIDATE = re.compile(r"[+(\d][\d().\- \n]{5,}\d(?![\w/]|[.,]\d|-[a-z])")
 LEXICON = lexicon.load("phi")
 _HELPLINES = frozenset(LEXICON.lists["HELPLINES"])
 _PHONE_CONTEXT = re.compile(LEXICON.defines["PHONE_CONTEXT"])
@@ -57,17 +57,28 @@ _PHONE_CONTEXT, _SELF_CONTACT, _ORG_CONTEXT, _THIRD_PARTY = map(
 
 # --- e-mail -----------------------------------------------------------------------------
 _EMAIL = re.compile(r"\b[a-z0-9][\w.+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
-_AT = r"(?:\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*|\s+at\s+)"
-_DOT = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+)"
+_AT = r"(?:\s*[\[({<]\s*(?:at|@|arroba)\s*[\])}>]\s*|\s+(?:at|arroba)\s+)"
+_DOT = r"(?:\s*[\[({<]\s*(?:dot|punto|\.)\s*[\])}>]\s*|\s+(?:dot|punto)\s+)"
+_TLD = (r"(?:com|org|net|co|uk|ie|au|nz|ca|edu|gov|io|me|info|us|example|mx|es|ar|cl|pe|in|de|fr|it|pt|br|nl|be|ch|"
+        r"za|sg|ph|jp|cn|pl|se|no|dk|fi|ve|ec|uy|py|bo|cr|gt|hn|sv|ni|pa|do|pr|cu)")
 _EMAIL_OBFUSCATED = re.compile(
     r"\b[a-z0-9][\w.+-]*(?:" + _DOT + r"[\w+-]+)*" + _AT + r"[a-z0-9-]+(?:" + _DOT + r"[a-z0-9-]+)*" + _DOT +
-    r"(?:com|org|net|co|uk|ie|au|nz|ca|edu|gov|io|me|info|us|example)\b")
+    _TLD + r"\b")
+# "samuel_r_hughes at example.ie": " at " before a real domain, from a name that is not a word
+_EMAIL_AT_WORD = re.compile(r"\b[a-z0-9]+[._+][\w.+-]*\s+at\s+[a-z0-9-]+(?:\.[a-z0-9-]+)*\." + _TLD + r"\b")
+_EMAIL_PROVIDER = re.compile(r"\b[a-z0-9][\w+-]*(?:" + _DOT + r"[\w+-]+)*" + _AT +
+                             r"(?:gmail|googlemail|hotmail|yahoo|outlook|icloud|live|aol|proton(?:mail)?|msn|btinternet)\b")
+# "b e n . w a r d @ e x a m p l e . c o m"
+_EMAIL_SPACED = re.compile(r"(?<![\w.])(?:[a-z0-9._-] ){2,}@(?: [a-z0-9._-]){3,}")
 
 # What each holds, whatever it matches: an "@"; a "dot" or a bracket (its last `_DOT`).
 # An organisation's role address ("helpline@…", "info@…") is not a person's identifier.
-_ROLE_ADDRESS = re.compile(r"(?:helpline|info|contact|support|hello|admin|enquiries|inquiries|office|team|help|"
-                           r"membership|press|admissions|appointments|reception|citas|informacion|atencion)@")
-_EMAIL_NEEDS = ((_EMAIL, ("@",)), (_EMAIL_OBFUSCATED, ("dot", "[", "(", "{", "<")))
+_ROLE_ADDRESS = re.compile(r"(?:helpline|info|pals|contact|support|hello|admin|enquiries|inquiries|office|team|help|"
+                           r"membership|press|admissions|appointments|reception|citas|informacion|atencion)@"
+                           r"|[\w.+-]*(?:study|research|trial|clinic|ward|team|ventas|sales|office)[\w.+-]*@")
+_EMAIL_NEEDS = ((_EMAIL, ("@",)), (_EMAIL_OBFUSCATED, ("dot", "punto", "[", "(", "{", "<")), (_EMAIL_AT_WORD, (" at ",)),
+                (_EMAIL_SPACED, (" @ ",)),
+                (_EMAIL_PROVIDER, ("gmail", "hotmail", "yahoo", "outlook", "icloud", "live", "aol", "proton", "msn", "btinternet")))
 
 # --- addresses (case matters: street names are capitalised) -----------------------------
 _ADDRESS = re.compile(
@@ -78,6 +89,13 @@ _ADDRESS_ANCHORED = re.compile(
     r"my\s+place,?|located\s+at|we'?re\s+at|i'?m\s+at|drop\s+by)\s+"
     r"(\d{1,5}[a-z]?\s+(?:[a-z][\w'\-]*\s+){0,3}[a-z][\w'\-]*)", re.IGNORECASE)
 # Spanish order: the street's kind, its name, then the number ("Calle Mayor 23", "Av. Insurgentes Sur 1602").
+_ADDRESS_DE = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm)\s+\d{1,4}[a-z]?\b"
+                         r"(?:,?\s+\d{5}\s+[A-ZÄÖÜ][\wäöüß-]+)?")
+_ADDRESS_DE_HINT = ("stra", "str.", "weg ", "gasse", "platz", "allee", "ring ", "damm ")
+# "av. insurgentes sur 1840 int 5, col. florida": lower case, so only with a colonia or postcode after it
+_ADDRESS_MX = re.compile(r"\b(?:calle|c/|avenida|av\.|avda\.?|privada|cerrada|andador|boulevard|blvd\.?|calzada|"
+                         r"carretera)\s+(?:[a-záéíóúñü.]+\s+){1,4}(?:n[º°o]\.?\s*|#\s*)?\d{1,5}\b"
+                         r"(?:\s*(?:int\.?|interior|depto\.?|piso)\s*\w+)?,?\s*(?:col\.|colonia|c\.\s?p\.|cp\b|\d{5}\b)")
 _POSTCODE = re.compile(
     r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}"      # UK
     r"|[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d"   # Canada
@@ -85,15 +103,21 @@ _POSTCODE = re.compile(
     r"S[CD]|T[NX]|UT|V[TA]|W[AVIY])\s+\d{5}(?:-\d{4})?)\b")   # US state + ZIP
 
 # --- ID numbers and dates of birth (lower-cased text) ------------------------------------
-_NHS = re.compile(r"\bnhs\s*(?:no\.?|number|#)?\s*(?:is|:)?\s*(?P<id>\d{3}[\s-]?\d{3}[\s-]?\d{4})\b")
+_NHS = re.compile(r"\bnhs\s*(?:no\.?|number|#)?\s*(?:is|:)?\s*\(?(?P<id>\d{3}[\s-]?\d{3}[\s-]?\d{4})\b")
 _SSN = re.compile(
     r"\b(?:ssn|social\s+security(?:\s+(?:number|no))?)\s*(?:is|:|#)?\s*(?P<id>\d{3}[-\s]?\d{2}[-\s]?\d{4})\b")
 _SSN_BARE = re.compile(r"\d{3}-\d{2}-\d{4}(?<![\d-]\d{3}-\d{2}-\d{4})(?![\d-])")
-_DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH +
+_DATE = (r"(?:\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH +
          r",?\s+\d{4}|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})")
+# The date before what it is: "march 14 '61 is my birthday", "a 14/03/61 baby", "12/25/49 - christmas baby".
+_DATE_SHORT = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{2}|\d{4})|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH +
+               r",?\s+(?:'?\d{2}|\d{4})|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:'\d{2}|\d{4}))")
+_DOB_BEFORE = re.compile(r"(?<![\d/.\-])(?P<date>" + _DATE_SHORT + r")(?:\s+(?:is|was)\s+(?:my|his|her|our|their)\s+"
+                         r"(?:birthday|b-?day|date\s+of\s+birth|dob)|\s*[-\u2013\u2014,:!]*\s*(?:[a-z]+\s+)?baby\b)")
 _DOB_ES = re.compile(r"\b(?:nac[ií]|naci[oó]|nacid[oa]|fecha\s+de\s+nacimiento|f\.\s*nac\.?)\s*[:\-]?\s*(?:es\s+)?(?:el\s+)?"
-                     r"(?P<date>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}\s+de\s+" + _MES + r"\s+(?:de\s+|del\s+)?\d{4})")
-_DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|born\s+on|birthday\s+is|b-?day\s+is)\s*[:\-]?\s*(?:is\s+)?"
+                     r"(?P<date>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}\s+de\s+" + _MES + r"\s+(?:de\s+|del\s+)?\d{4}|"
+                     r"\d{1,2}[/.\- ](?:i{1,3}|iv|vi{0,3}|ix|xi{0,2})[/.\- ]\d{2,4})")
+_DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|born(?:\s+on)?|birthday\s+is|b-?day\s+is)\s*[:\-]?\s*(?:(?:on|in)\s+(?:\w+\s+){1,3}?(?:is|says|reads)\s+)?(?:is\s+)?"
                   r"(?:the\s+)?(?P<date>" + _DATE + r")")
 
 # --- full names (original case) ------------------------------------------------------------
@@ -110,25 +134,25 @@ _NAME_OTHER = re.compile(
     _RELATION + r"(?:'s)?,?\s+" + _FULL + r"\b")
 # A full name anywhere near a condition, with no "my name is" or relation before it: the given
 # name must be in the given-name lists and the surname in the surname list (zxcvbn's).
-_CAP_ANY = r"(?:[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:-[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)?)"
-_SURNAME_ANY = r"(?:(?:O'|O\u2019|Mc|Mac|D'|Al-|El-|Van\s|De\s|Le\s)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:[-'][A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)?)"
+_NICKNAME = r"(?:['\"\u201c\u2018(][A-Z][a-z]+['\"\u201d\u2019)]\s+)?"   # Harold 'Hal' Jennings
+_UP, _LOW = "A-ZÀ-ÖØ-Þ\u0100-\u017f", "a-zß-öø-ÿ\u0100-\u017f"     # Latin letters, accented too ("Wiśniewski")
+_CAP_ANY = r"(?:[" + _UP + r"][" + _LOW + r"]+(?:-[" + _UP + r"][" + _LOW + r"]+)?)"
+_SURNAME_ANY = (r"(?:(?:O'|O\u2019|Mc|Mac|D'|Al-|El-|Van\s|De\s|Le\s)?[" + _UP + r"][" + _LOW + r"]+(?:[-'][" + _UP + r"][" + _LOW
+                + r"]+)?)")
 _STARTERS = (r"(?!(?:Soy|Hola|Me|Mi|Mis|Yo|El|La|Los|Las|Con|Por|Para|Tengo|Hi|Hello|I|My|Our|The|This|Real|Full|Name|"
-             r"Dear|Thanks|Gracias|Ayer|Hoy|Ahora|Today|Yesterday)\b)")
-_FULL_ANY = re.compile(r"(?<![\w'])" + _STARTERS + r"(?P<first>" + _CAP_ANY + r")\s+(?:[A-Z]\.?\s+)?(?P<last>" + _SURNAME_ANY
+             r"Dear|Thanks|Gracias|Ayer|Hoy|Ahora|Today|Yesterday|Es|Era|Fue|Se|Le|Lo|Ella|Su|Sus|Tu|De|Del|Al|En|"
+             r"She|He|It|Is|Was|And|But|So|To|At|In|On|For|With|From|Of|By|As|If|When|Also|Just|Yes|Please|Tell|"
+             r"Send|Sending|Love|Poor|Sweet|Welcome|Congrats|Mr|Mrs|Ms|Miss)\b)")
+_FULL_ANY = re.compile(r"(?<!\w)(?<!\w')" + _STARTERS + r"(?P<first>" + _CAP_ANY + r")\s+" + _NICKNAME + r"(?:[A-Z]\.?\s+)?(?P<last>" + _SURNAME_ANY
                        + r")(?:\s+(?P<second>" + _SURNAME_ANY + r"))?\b")
-_TWO_CAPITALS_ANY = re.compile(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+\s+(?:[A-Z]\.?\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]")
+_CAP_START = re.compile(r"(?<!\w)(?<!\w')[A-ZÁÉÍÓÚÑ]")
+_TWO_CAPITALS_ANY = re.compile(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+\s+" + _NICKNAME + r"(?:[A-Z]\.?\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]")
 # Conditions named in Spanish (the shared condition lexicon is English).
 _NEAR_CONDITION = 120
-_SELF_BEFORE = re.compile(r"(?:\b(?:i'?m|i\s+am|my\s+name\s+is|me\s+llamo|soy|mi\s+nombre\s+es|(?:real|full)\s+name"
-                          r"(?:\s+is)?:?|nombre\s+(?:real|completo)(?:\s+es)?:?)\s+)$", re.I)
+_SELF_BEFORE = re.compile(LEXICON.defines["SELF_BEFORE"], re.I)
 # Someone else named as such: a relation word (Spanish too), a prayer or a letter's greeting.
-_OTHER_CUE = (
-    r"(?:\b(?:mi|mis|nuestr[oa])\s+(?:hij[oa]|madre|padre|mam[aá]|pap[aá]|marido|espos[oa]|herman[oa]|abuel[oa]|t[ií][oa]|"
-    r"prim[oa]|sobrin[oa]|vecin[oa]|amig[oa]|novi[oa]|suegr[oa]|compa[nñ]er[oa]|pareja|nieto|nieta)|"
-    r"\bpray(?:ing)?\s+for|\bprayers\s+for|\bthoughts\s+(?:are\s+)?with|\bthinking\s+of|\bdear|\bquerid[oa]|"
-    r"\b(?:rezad|recen|oren)\s+por)")
-_OTHER_BEFORE = re.compile(_OTHER_CUE + r"\s*,?\s+$", re.I)
-_OTHER_ANYWHERE = re.compile(_OTHER_CUE, re.I)
+_OTHER_CUE = LEXICON.defines["OTHER_CUE"]
+_OTHER_BEFORE = re.compile(_OTHER_CUE + r"\s*[,:\u2014\u2013-]?\s+$", re.I)
 # Dates of birth without "DOB" or "born": a full date whose year is a plausible birth year, in a
 # sentence that is not about a diagnosis, an operation or an appointment.
 # (tried only where a run of digits starts, or a month's name: `re` alone tries every character)
@@ -151,38 +175,75 @@ _CURP = re.compile(r"(?<![\w])[a-z]{4}\d{6}[hm][a-z]{5}[a-z0-9]\d(?![\w])")
 _MBI = re.compile(r"(?<![\w-])[1-9][a-z][a-z0-9]\d-?[a-z][a-z0-9]\d-?[a-z]{2}\d{2}(?![\w-])")
 # A DNI whose check letter is wrong is still an identifier when the sentence says what it is.
 _DNI_CUE = re.compile(r"\b(?:dni|nie|nif|copia\s+del?|documento|identidad|carn[eé]t?)\b[^.!?]{0,25}$")
-# Health context for a name introduced as oneself or a relative ("my dad Harold Bishop ... A&E").
-_HEALTH_CONTEXT = re.compile(
-    r"\b(?:a&e|er|icu|ward|ambulance|hospital|hospitali[sz]ed|admitted|surgery|operation|diagnos\w*|symptoms?|"
-    r"pains?|chemo|dialysis|seizures?|meds|medication|treatment|ambulancia|urgencias|ingresad[oa]|diagn[oó]stic\w*|"
-    r"tratamiento|medicaci[oó]n|operaci[oó]n|oxygen|inhaler|sepsis|port|infusion|insulin|wheelchair|hospice|"
-    r"ox[ií]geno|inhalador|silla\s+de\s+ruedas|uci|insulina)\b")
+# Health context for a name introduced as oneself or a relative ("my dad Harold Bishop ... A&E"),
+# and more health words than the shared condition list for any full name.
+_HEALTH_CONTEXT = re.compile(LEXICON.defines["HEALTH_CONTEXT"])
+_HEALTH_MORE = re.compile(LEXICON.defines["HEALTH_MORE"])
+_HEALTH_SUFFIX = re.compile(LEXICON.defines["HEALTH_SUFFIX"])
+_HEALTH_ENDINGS = tuple(LEXICON.lists["HEALTH_ENDINGS"])
 # A number said to be an ID after it ("A0048213 is my hospital number").
 _ID_AFTER = re.compile(r"(?<![\w-])(?P<id>[a-z]{0,3}\d[\d -]{4,16}\d[a-z]{0,2})\s+(?:is|was|=)\s+(?:my|his|her|our|their)\s+"
                        r"(?:\w+\s+){0,2}?(?:number|no|id|card|nhs|mrn)\b")
 # Ontario's health card (ten digits and a two-letter version) and France's NIR (with its key).
 _HEALTH_CARD_ON = re.compile(r"(?<![\w-])\d{4}[- ]?\d{3}[- ]?\d{3}[- ]?[a-z]{2}(?![\w-])")
 _NIR = re.compile(r"(?<![\w-])[12] ?\d\d ?(?:0[1-9]|1[0-2]) ?(?:\d\d|2[ab]) ?\d{3} ?\d{3} ?\d\d(?![\w-])")
+_NINO = re.compile(r"(?<![\w-])(?![dfiquv]|[a-z][dfiquvo]|bg|gb|kn|nk|nt|tn|zz)[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d](?![\w-])")
+# A number that names an order, a parcel, a claim or a trial, not a person.
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:order|pedido|tracking|track|parcel|package|ticket|claim|confirmation|invoice|receipt|ref|reference|lot|"
+    r"batch|serial|rx|prescription|factura|env[ií]o|seguimiento|folio|referencia|lote|gu[ií]a|complaint|auth|"
+    r"authori[sz]ation|trial|study|ensayo|estudio|eudract|isrctn|registry|protocol|reclamo|queja|incidencia)\b"
+    r"[^.!?\d]{0,15}$")
+# An ID's cue a few words before the number ("the CHI number on my appointment letter (1206734419)",
+# "PPS number (mine's 7412583TA)"), or just after it ("'M0092213' … they used my hospital number").
+_ID_CUE = re.compile(
+    r"\b(?:(?:hospital|patient|clinic|member|membership|insurance|policy|medicare|medicaid|chi|nhi|pps|health\s+card|"
+    r"nhs|unit|case|subscriber|group|passport|licen[cs]e|national\s+insurance|social\s+security|health\s+insurance)"
+    r"\s+(?:number|no\b|id\b|#)|n[uú]mero\s+de\s+(?:la\s+)?(?:seguridad\s+social|afiliaci[oó]n|historia|paciente|"
+    r"expediente|p[oó]liza|socio|asegurado)|mrn|nss|ppsn?|cip|curp|aadhaar)")
+_ID_TOKEN = re.compile(r"(?<![\w/.$\u00a3\u20ac-])(?P<id>(?:[a-z]{1,4}[-/]?)?\d[\d/-]{3,18}\d[a-z]{0,2})(?![\w/-]|[.,]\d)")
+_ID_OWNED = re.compile(r"(?:hospital|patient|nhs|clinic|unit|member|insurance|medicare|case)\s+(?:number|no\b|id\b)")
+_OWNER_BEFORE = re.compile(r"\b(?:my|his|her|their|our)\s+$")
+_DATE_ONLY = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
 _LONG_NUMBER = re.compile(r"(?<![\w/.,:+-])(?:[a-z]{1,3}-?)?\d{8,12}(?![\w/.,-])")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SIX_DIGITS = re.compile(r"\d{6}")
 _SEVEN_DIGITS = re.compile(r"\d{7}")
 _EIGHT_DIGITS = re.compile(r"\d{8}")
-_NOT_PERSON_BEFORE = re.compile(r"(?:\b(?:Dr|Doctor|Prof|Professor|Nurse|Sister|Saint|St|Mount|Lake)\.?\s*)$")
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s+(?P<first>" + _CAP_ANY + r")\s+(?:[A-Z]\.?\s+)?(?P<last>"
+                     + _SURNAME_ANY + r")\b")
+# A name on a form or a label: "Patient: MICHAEL KEEGAN", "SURNAME: O'DONOGHUE-PRICE", "DUBOIS, MARIE-CLAUDE"
+_FORM_NAME = re.compile(r"\b(?i:patient|name|full\s+name|nombre|paciente|surname|forenames?|apellidos?|for)\s*:?\s+"
+                        r"(?P<name>[A-Z][A-Z'\-]+(?:,?[ \t]+[A-Z][A-Z'\-]+){1,3})\b"
+                        r"|(?<!\w)(?P<label>[A-Z][A-Z'\-]{2,},[ \t]+[A-Z][A-Z'\-]+(?:[ \t]+[A-Z][A-Z'\-]+)?)\b")
+# (looked for cheaply: the title words in the word index; two capitalised words in the text's shape)
+_TITLE_WORDS = frozenset("mr mrs ms miss mx sr sra srta".split())
+_CAPS_SHAPE = re.compile(rb"AA[ .]{1,3}AA")
+_NOT_PERSON_BEFORE = re.compile(r"(?:\b(?:Dr|Dra|Doctor|Doctora|Prof|Profa|Professor|Nurse|Sister|Saint|St|Mount|Lake|Enf|"
+                                r"Lic|Licda)\.?\s*)$")
 
 # Where an identifier can start: keyword anchors, found with the shared word index.
+_ID_ANCHOR = (r"\b(?:mrn|medical\s+record|hospital|patient|clinic|group|membership|member|insurance|policy|medicare|medicaid|chi|nhi|pps|"
+           r"health\s+card|subscriber|unit|case|nss|n[uú]mero|afiliaci[oó]n|historia|tarjeta|aadhaar|passport|"
+           r"pasaporte|p[oó]liza|cip|driver'?s|driving|licen[cs]e|licencia|ihi|ni|national|ppsn?|social|sin|c[eé]dula|curp|rfc|n°|nº|num[eé]ro|"
+           r"s[eé]cu|carte|ohip|tax|itin|id|versicherungsnummer|krankenversicherungsnummer|codice|bsn|cpf|dui|ine)\b")
+_CUE_ANCHOR = (r"\b(?:tell|say|love|hugs|sending|send|shout|shoutout|congrats|congratulations|welcome|heard|news|"
+            r"update|rip|memory|remembering|miss|missing|condolences|pray|praying|prayers|thoughts|thinking|dear|"
+            r"d[ií]ganle|dile|saludos?|abrazos?|felicidades|[aá]nimo|fuerza|recuerdos|oren|recen|rezad|oremos|pido|"
+            r"querid[oa]|hij[oa]|madre|padre|mam[aá]|pap[aá]|marido|espos[oa]|herman[oa]|abuel[oa]|t[ií][oa]|"
+            r"prim[oa]|sobrin[oa]|vecin[oa]|amig[oa]|novi[oa]|suegr[oa]|pareja|niet[oa]|llamo|nombre|soy|know|wondering)\b")
 _ANCHORS = RuleSet([
-    ("id", r"\b(?:mrn|medical\s+record|hospital|patient|member|insurance|policy|medicare|medicaid|chi|nhi|pps|"
-           r"health\s+card|subscriber|unit|case|nss|n[uú]mero|afiliaci[oó]n|historia|tarjeta)\b"),
     ("nhs", r"\bnhs\b"),
     ("ssn", r"\b(?:ssn|social\s+security)\b"),
     ("dob", r"\b(?:dob|date\s+of\s+birth|born|birthday|bday)\b|(?<=\bd\.o\.)b\b"),
-    ("dob_es", r"\b(?:nac[ií]|naci[oó]|nacid[oa]|nacimiento)\b"),
+    ("baby", r"\bbaby\b"),
+    ("dob_es", r"\b(?:nac[ií]|naci[oó]|nacid[oa]|nacimiento|nac)\b"),
     ("address", r"\b(?:live|address|come|send|mail|located|we'?re|drop)\b|" + after("my") + r"place\b"),
     ("self", r"\b(?:i'?m|signed|love|thanks|regards|cheers|best|warmly|hugs)\b|" + after("my") + r"name\b|"
              + after("i") + r"am\b|" + after("it's") + r"me\b"),
     ("here", r"\bhere\b"),
-] + [("relation", p) for p in split_group(r"\b" + _RELATION + r"\b")])
+] + [("relation", p) for p in split_group(r"\b" + _RELATION + r"\b")]
+    + [("id", p) for p in split_group(_ID_ANCHOR)] + [("cue", p) for p in split_group(_CUE_ANCHOR)])
 _DIGIT = re.compile(r"\d")
 _NOT_DIGIT = re.compile(r"\D")
 # Where postcodes and street addresses can start, found in the text's "shape" (one byte a
@@ -248,8 +309,11 @@ def _is_phone(candidate, digits, regions, context):
         return True
     try:
         if candidate.startswith(("+", "00")):
-            number = phonenumbers.parse("+" + candidate[2:] if candidate.startswith("00") else candidate, None)
-            return phonenumbers.is_valid_number(number)
+            international = "+" + candidate[2:] if candidate.startswith("00") else candidate
+            # Mexico's mobiles were written "+52 1 …" until 2019, and people still do
+            number = phonenumbers.parse(re.sub(r"^\+52[\s.-]*1[\s.-]+", "+52 ", international), None)
+            # a number given as one's own ("+33 6 …, my cell") is one even where the plan is unknown
+            return phonenumbers.is_valid_number(number) or bool(context) and phonenumbers.is_possible_number(number)
         # parsing is the costly part: try first the regions whose numbers look like this one
         nanp_first = digits[0] != "0"
         ordered = sorted(regions, key=lambda r: (r in _NANP) != nanp_first)
@@ -273,12 +337,33 @@ def _occurrences(text, char):
         i = text.find(char, i + 1)
 
 
+def _health_ending(doc):
+    """Whether a word of the post ends as a disease's name does ("-itis", "-oma"): once a post."""
+    cache = doc.__dict__
+    if "_phi_health_ending" not in cache:
+        cache["_phi_health_ending"] = any(w.endswith(_HEALTH_ENDINGS) for w in doc.index().words)
+    return cache["_phi_health_ending"]
+
+
+def _at_before_domain(low, i):
+    """ " at " between a name with . _ + or a digit and a domain with a dot ("sam_r at example.ie")."""
+    word = low[low.rfind(" ", 0, i) + 1:i]
+    end = low.find(" ", i + 4)
+    domain = low[i + 4:end if end >= 0 else len(low)]
+    return "." in domain.rstrip(".,;:!?)") and any(c in word for c in "._+0123456789")
+
+
+_PROVIDERS = ("gmail", "googlemail", "hotmail", "yahoo", "outlook", "icloud", "live", "aol", "proton", "msn", "btinternet")
+
+
 def _at_signs(low):
     """Positions of "@" and of "at" written out for an e-mail ("[at]", " at ")."""
-    for marker in ("@", "[at]", "(at)", "{at}", " at "):
+    for marker in ("@", "[at]", "(at)", "{at}", " at ", "arroba"):
         i = low.find(marker)
         while i >= 0:
-            if marker != " at " or " dot " in low[i:i + 80] or "[dot]" in low[i:i + 80]:
+            after = low[i:i + 80]
+            if (marker != " at " or " dot " in after or "[dot]" in after or _at_before_domain(low, i)
+                    or after[4:].startswith(_PROVIDERS)):
                 yield i
             i = low.find(marker, i + 1)
 
@@ -295,13 +380,15 @@ def _phones(doc, regions, add, overlaps):
     for m in matches_at(_PHONE_CANDIDATE, low, starts):
         if m.start() and _LEFT_EDGE.match(low, m.start() - 1):
             continue
-        candidate = m.group().strip(" .-(")
+        candidate = m.group().replace("\n", " ").strip(" .-(")
         digits = _NOT_DIGIT.sub("", candidate)
         if not 7 <= len(digits) <= 15 or digits in _HELPLINES or _YEAR_RANGE.match(candidate):
             continue
-        if overlaps(m.start(), m.end()):
-            continue
+        if overlaps(m.start(), m.end()) or (m.start() >= 2 and low[m.start() - 1] == "-" and low[m.start() - 2].isalpha()):
+            continue           # "CMP-2024-08812": a reference's number
         s_start, s_end = doc.sentence_at(m.start())
+        if _REFERENCE_BEFORE.search(low, max(s_start, m.start() - 30), m.start()):
+            continue
         sentence = low[s_start:s_end]
         near = low[max(s_start, m.start() - 60):m.start()]
         self_contact = _SELF_CONTACT.search(sentence) is not None
@@ -310,6 +397,37 @@ def _phones(doc, regions, add, overlaps):
         if _is_phone(candidate, digits, regions, self_contact or _PHONE_CONTEXT.search(near) is not None):
             start = m.start() + m.group().index(candidate[0])
             add(start, start + len(candidate), "phone")
+
+
+# A phone number spelt out, whole or in part ("eight-one-eight, five-five-five, 0149", "seis uno dos …")
+_NUMBER_WORDS = {w: str(i) for i, ws in enumerate((
+    "zero oh o cero", "one uno", "two dos", "three tres", "four cuatro", "five cinco", "six seis", "seven siete",
+    "eight ocho", "nine nueve")) for w in ws.split()}
+_SPELT = re.compile(r"(?<![\w-])(?:(?:double|hundred|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) +
+                    r"|\d{1,4})(?:[\s,.-]{1,3}|$)){4,}")
+_SPELT_WORDS = frozenset("zero oh three four five six seven eight nine cero tres cuatro cinco seis siete ocho nueve".split())
+_SPELT_HINT = re.compile(r"\b(?:five|cinco|zero|cero|oh|one|two|three|four|six|seven|eight|nine|uno|dos|tres|cuatro|"
+                         r"seis|siete|ocho|nueve)[\s,.-]+(?:five|cinco|zero|cero|oh|one|two|three|four|six|seven|eight|"
+                         r"nine|uno|dos|tres|cuatro|seis|siete|ocho|nueve|\d)\b")
+
+
+def _spelt_phones(doc, add, overlaps):
+    low = doc.low
+    for m in _SPELT.finditer(low):
+        parts = re.findall(r"[a-z]+|\d+", m.group())
+        digits, double = "", False
+        for p in parts:
+            if p == "double":
+                double = True
+                continue
+            digit = "00" if p == "hundred" else _NUMBER_WORDS.get(p, p)
+            digits += digit * 2 if double else digit
+            double = False
+        words = sum(not p.isdigit() for p in parts)
+        if 7 <= len(digits) <= 13 and words >= 3 and not overlaps(m.start(), m.end()):
+            s_start, _ = doc.sentence_at(m.start())
+            if _PHONE_CONTEXT.search(low[max(s_start, m.start() - 60):m.start()]) or _SELF_CONTACT.search(doc.sentence(m.start())):
+                add(m.start(), m.start() + len(m.group().rstrip(" ,.-")), "phone")
 
 
 def _owner(doc, start):
@@ -339,7 +457,7 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
         anchors.setdefault(kind, []).append(start)
     for pos in anchors.get("id", ()):
         m = _ID.match(low, pos)
-        if m:
+        if m and not overlaps(m.start("id"), m.end("id")):
             add(m.start("id"), m.end("id"), "id_number")
     for pos in anchors.get("nhs", ()):
         m = _NHS.match(low, pos)
@@ -359,8 +477,12 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
         if m and not overlaps(m.start("date"), m.end("date")):
             add(m.start("date"), m.end("date"), "dob")
     for pos in anchors.get("dob", ()):
-        m = _DOB.match(low, pos)
-        if m:
+        m = _DOB.search(low, max(0, pos - 4), pos + 90)     # (from "d.o." when the anchor is its "b")
+        if m and m.start() <= pos and not overlaps(m.start("date"), m.end("date")):
+            add(m.start("date"), m.end("date"), "dob")
+    for pos in anchors.get("baby", []) + anchors.get("dob", []):   # the date before "baby" or "birthday"
+        m = _DIGIT.search(low, max(0, pos - 40), pos) and _DOB_BEFORE.search(low, max(0, pos - 40), pos + 40)
+        if m and m.end() >= pos and not overlaps(m.start("date"), m.end("date")):
             add(m.start("date"), m.end("date"), "dob")
 
     for at in _at_signs(low):
@@ -372,6 +494,8 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
             if m and not overlaps(m.start(), m.end()) and not _ROLE_ADDRESS.match(m.group()):
                 add(m.start(), m.end(), "email")
 
+    if not _SPELT_WORDS.isdisjoint(doc.index().words) and _SPELT_HINT.search(low):
+        _spelt_phones(doc, add, overlaps)
     digits = sum(map(low.count, "0123456789"))
     if digits:
         if digits >= 7:        # a phone number needs seven digits: only then run the parser
@@ -390,12 +514,20 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
         if any(word in low for word in _ADDRESS_ES_WORDS):
             for m in _ADDRESS_ES.finditer(raw):
                 _address(doc, m.start(), m.end(), add, overlaps)
+            if "col" in low or "c.p" in low or "cp " in low:
+                for m in _ADDRESS_MX.finditer(low):
+                    _address(doc, doc.to_raw(m.start()), doc.to_raw(m.end()), add, overlaps)
+        if any(word in low for word in _ADDRESS_DE_HINT):
+            for m in _ADDRESS_DE.finditer(raw):
+                _address(doc, m.start(), m.end(), add, overlaps)
         for m in matches_at(_POSTCODE, raw, [c.start() for c in _POSTCODE_START.finditer(shape)]):
             if m.start() == 0 or not raw[m.start() - 1].isalnum():
                 _address(doc, m.start(), m.end(), add, overlaps)
 
     if ((anchors.get("self") or anchors.get("here") or anchors.get("relation"))
-            and _TWO_CAPITALS.search(raw) and (doc.has_match(CONDITION_RULES) or _HEALTH_CONTEXT.search(low))):
+            and _TWO_CAPITALS.search(raw) and (doc.has_match(CONDITION_RULES) or _HEALTH_CONTEXT.search(low)
+                                                or _HEALTH_MORE.search(low) or doc.drugs
+                                                or _health_ending(doc))):
         for pos in anchors.get("self", ()):
             p = doc.to_raw(pos)
             if _CAPITALS_AHEAD.match(raw, p):
@@ -445,53 +577,76 @@ def _uncued(doc, regions, anchors, add, overlaps):
     """Identifiers with no cue word before them (issue 13): a full name near a condition, a
     date of birth, and ID numbers whose shape or check digit says what they are."""
     low, raw = doc.low, doc.raw
-    english = spanish = health = ()
-    if _TWO_CAPITALS_ANY.search(raw):
-        # (each read once: the Spanish list is a long alternation that `re` tries at every word)
-        english = doc.scan(CONDITION_RULES) if doc.has_match(CONDITION_RULES) else ()
-        spanish = [m.start() for m in _CONDITION_ES.finditer(low)]
+    lower_cues = sorted(p for kind in ("relation", "self", "cue") for p in anchors.get(kind, ()))
+    english = [start for start, _, _ in doc.scan(CONDITION_RULES)] if doc.has_match(CONDITION_RULES) else []
+    drugs = [start for start, _, _ in doc.drugs]
+
+    def health(a=0, b=None):
+        """(conditions named, conditions and health events) in low[a:b]: read only near a name
+        (a long post costs no more for its length)."""
+        a, b = max(0, a), len(low) if b is None else min(len(low), b)
+        named = sorted([p for p in english + drugs if a <= p < b] + [m.start() for m in _CONDITION_ES.finditer(low, a, b)]
+                       + [m.start() for m in _HEALTH_MORE.finditer(low, a, b)]
+                       + ([m.start() for m in _HEALTH_SUFFIX.finditer(low, a, b)] if _health_ending(doc) else []))
         # a health event ("in ICU", "left your inhaler") counts beside a name introduced as someone's
-        health = [m.start() for m in _HEALTH_CONTEXT.finditer(low)] if _OTHER_ANYWHERE.search(raw) else []
-    if english or spanish or health:
-        conditions = sorted([start for start, _, _ in english] + spanish + health)
-        named_conditions = sorted([start for start, _, _ in english] + spanish)
+        return named, sorted(named + [m.start() for m in _HEALTH_CONTEXT.finditer(low, a, b)])
+
+    def near(positions, start, end):
+        i = bisect.bisect_left(positions, start - _NEAR_CONDITION)
+        return i < len(positions) and positions[i] <= end + _NEAR_CONDITION
+
+    # Full names: two capitalised words, tried at each capitalised word so that "Tell Jim Hollis"
+    # also gives "Jim Hollis" (an accepted name covers its span: the overlap check skips the rest).
+    windows = []
+    for m in _TWO_CAPITALS_ANY.finditer(raw):
+        a, b = max(0, m.start() - 2), m.end() + 40
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], b)
+        else:
+            windows.append([a, b])
+    if windows:
         common, _, given, surnames = _word_lists()
-        # read only the text near a condition (merged windows), not the whole post
-        near, windows = [], []
-        for c in conditions:
-            a, b = max(0, doc.to_raw(c) - _NEAR_CONDITION - 60), doc.to_raw(c) + _NEAR_CONDITION + 60
-            if windows and a <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], b)
-            else:
-                windows.append([a, b])
-        for a, b in windows:
-            near.extend(m for m in _FULL_ANY.finditer(raw, a, b) if not near or m.start() >= near[-1].end())
-        for m in near:
+    for a, b in windows:
+        la, lb = doc.from_raw(a), doc.from_raw(min(b, len(raw)))
+        named, conditions = health(la - _NEAR_CONDITION - 20, lb + _NEAR_CONDITION + 20)
+        if not conditions:
+            continue
+        found = [m for c in _CAP_START.finditer(raw, a, b) if (m := _FULL_ANY.match(raw, c.start(), b))]
+        for m in found:
             start, end = doc.from_raw(m.start("first")), doc.from_raw(m.end("second") if m.group("second") else m.end("last"))
-            if overlaps(start, end):
-                continue
-            i = bisect.bisect_left(conditions, start - _NEAR_CONDITION)
-            if i >= len(conditions) or conditions[i] > end + _NEAR_CONDITION:
+            if overlaps(start, end) or not near(conditions, start, end):
                 continue
             first, last = m.group("first"), m.group("last")
             before = raw[max(0, m.start() - 40):m.start()]
             other = _OTHER_BEFORE.search(before) is not None
-            j = bisect.bisect_left(named_conditions, start - _NEAR_CONDITION)
-            if not other and (j >= len(named_conditions) or named_conditions[j] > end + _NEAR_CONDITION):
-                continue           # only someone introduced as a relative is named beside a health event
-            introduced = other or _SELF_BEFORE.search(before) is not None
+            # a name that ends the post, after its last sentence, signs it
+            signed = not raw[m.end():].strip(" .!\n") and (not before.strip() or before.rstrip(" ")[-1:] in ".!?\n\u2014\u2013-")
+            if not other and not signed and not near(named, start, end):
+                continue           # a health event counts beside someone introduced as another's, or a signature
+            introduced = other or signed or _SELF_BEFORE.search(before) is not None
             surname = _fold(last.split("'")[-1].split("-")[-1])
-            # Introduced ("soy", "real name"), or a known given name and then a surname that is in
-            # the list or, for the many surnames it lacks ("Marchetti"), is not an ordinary word.
-            if not introduced and (_fold(first) not in given or (surname not in surnames and surname in common)):
+            # Introduced ("soy", "real name"), or a known given name (or a double-barrelled surname)
+            # and then a surname that is in the list or, for the many surnames it lacks ("Marchetti"),
+            # is not an ordinary word.
+            if not introduced and ((_fold(first) not in given and "-" not in last)
+                                   or (surname not in surnames and surname in common)):
                 continue
             if (first in _TITLES or _not_person_before(raw, m.start("first")) or not (other or _plausible_name(first, last))
                     or _CLINICIAN_BEFORE.search(before) or _public_figure(m.group())):
                 continue
             add(start, end, "name", "self" if introduced and not other else "third")
+    if lower_cues:
+        _lower_names(doc, lower_cues, health, add, overlaps)
+    titled = not _TITLE_WORDS.isdisjoint(doc.index().words)
+    caps = _CAPS_SHAPE.search(raw.encode("ascii", "replace").translate(_SHAPE)) is not None
+    if titled or caps:
+        _titled_and_form_names(doc, health, titled, caps, add, overlaps)
     if not _DIGIT.search(low):
         return
     runs = doc.index().starts(low, DIGIT_RUN)
+    cues = anchors.get("id", []) + anchors.get("nhs", []) + anchors.get("ssn", [])
+    if cues:
+        _ids_near_cues(doc, sorted(cues), add, overlaps)
     if _YEAR.search(low):
         starts = sorted(set(runs) | {m.start() for m in _MONTH_START.finditer(low)})
         for m in matches_at(_FULL_DATE, low, starts):
@@ -514,8 +669,12 @@ def _uncued(doc, regions, anchors, add, overlaps):
     for m in matches_at(_MBI, low, sorted({r - 1 for r in runs if r >= 1} | set(runs))):
         if not overlaps(m.start(), m.end()):
             add(m.start(), m.end(), "id_number")
-    for m in matches_at(_HEALTH_CARD_ON, low, runs):
+    for m in matches_at(_NINO, low, sorted({r - k for r in runs for k in (2, 3) if r >= k})):
         if not overlaps(m.start(), m.end()):
+            add(m.start(), m.end(), "id_number")
+    for m in matches_at(_HEALTH_CARD_ON, low, runs):
+        # the version code is two capitals ("… 123-AB"), not a word after the number ("… 116 in NZ")
+        if doc.raw[doc.to_raw(m.end() - 2):doc.to_raw(m.end())].isupper() and not overlaps(m.start(), m.end()):
             add(m.start(), m.end(), "id_number")
     for m in matches_at(_NIR, low, runs):
         if _nir_valid(_NOT_DIGIT.sub("", m.group())) and not overlaps(m.start(), m.end()):
@@ -534,11 +693,120 @@ def _uncued(doc, regions, anchors, add, overlaps):
                 continue
             digits = _NOT_DIGIT.sub("", m.group())
             # a valid phone number is the phone check's; letters in front make it an ID ("XGH448…")
-            if not m.group()[0].isalpha() and _is_phone(m.group(), digits, regions, ""):
+            if m.group().startswith("nct") or _REFERENCE_BEFORE.search(low, max(0, m.start() - 30), m.start()):
+                continue
+            nhs = len(digits) == 10 and m.group().isdigit() and digits[0] in "456789" and _nhs_valid(digits)
+            if not m.group()[0].isalpha() and not nhs and _is_phone(m.group(), digits, regions, ""):
                 continue
             add(m.start(), m.end(), "id_number")
 
 
+# A name written in lower case ("tell jim hollis", "mi esposo, luis alberto ramírez"): only
+# just after a cue, a known given name, and surnames that are not ordinary words.
+_LOWER_WORD = re.compile(r"(?<![\w'])[a-záéíóúñü][a-záéíóúñü'-]+")
+_LOWER_NAME = re.compile(r"(?P<first>[a-záéíóúñü]{2,}(?:-[a-záéíóúñü]{2,})?)\s+(?P<last>[a-záéíóúñü][a-záéíóúñü'-]+)"
+                         r"(?:\s+(?P<second>[a-záéíóúñü][a-záéíóúñü'-]{2,}))?")
+
+
+# Words that are given names in the English lists but ordinary Spanish or English words in a sentence.
+_NOT_LOWER_NAME = frozenset(
+    "esta este esto estos estas eso esa ese ella ellos una uno unos unas las los del con sin por para pero que muy mas "
+    "tan ya hoy ayer bien mal todo toda todos cada otra otro algo nada siempre nunca tambien aqui alli donde cuando "
+    "como porque solo sola dice dijo tiene tengo hace ser son fue era sus mis tus les nos entre desde hasta sobre "
+    "will may hope mark bill frank rich grace joy faith chase page".split())
+
+
+_SELF_WORDS = frozenset("im i'm name llamo soy".split())
+
+
+def _lower_names(doc, cues, health, add, overlaps):
+    low, raw = doc.low, doc.raw
+    common, _, given, surnames = _word_lists()
+    if low.isascii() and given.isdisjoint(doc.index().words) and not _SELF_WORDS.intersection(doc.index().words):
+        return             # (most posts: no given name in lower case at all, and no "i'm" before one)
+
+    def surname_like(word):
+        word = _fold(word.split("'")[-1].split("-")[-1])
+        return len(word) >= 3 and word not in common and word not in _NOT_LOWER_NAME
+
+    done = scanned = -1
+    for cue in cues:
+        # (each word once, however many cues it follows)
+        for w in _LOWER_WORD.finditer(low, max(cue, scanned), min(len(low), cue + 50)):
+            word = w.group()
+            self_named = _SELF_BEFORE.search(raw[max(0, doc.to_raw(w.start()) - 20):doc.to_raw(w.start())]) is not None
+            if (word not in given and (word.isascii() and "-" not in word or _fold(word.split("-")[0]) not in given)
+                    and not (self_named and len(word) >= 3 and _fold(word) not in common and word not in _NOT_LOWER_NAME)):
+                continue
+            m = _LOWER_NAME.match(low, w.start())
+            first = _fold(m.group("first").split("-")[0]) if m else ""
+            if (not m or m.start() < done or (first not in given and not self_named) or first in _NOT_LOWER_NAME
+                    or _fold(m.group("last")) in _NOT_LOWER_NAME or not surname_like(m.group("last"))):
+                continue
+            a = doc.to_raw(m.start())
+            if not raw[a].islower():
+                continue           # capitalised names are read by the other rules
+            end = m.end("second") if m.group("second") and surname_like(m.group("second")) else m.end("last")
+            before = raw[max(0, a - 40):a]
+            other = _OTHER_BEFORE.search(before) is not None
+            if not (other or _SELF_BEFORE.search(before)) or overlaps(m.start(), end):
+                continue
+            conditions = health(m.start() - _NEAR_CONDITION - 1, end + _NEAR_CONDITION + 1)[1]
+            i = bisect.bisect_left(conditions, m.start() - _NEAR_CONDITION)
+            if i >= len(conditions) or conditions[i] > end + _NEAR_CONDITION:
+                continue
+            add(m.start(), end, "name", "third" if other else "self")
+            done = end
+        scanned = max(scanned, cue + 50)
+
+
+def _titled_and_form_names(doc, health, titled, caps, add, overlaps):
+    """ "Mr Hamid Qureshi" beside his olanzapine; "Patient: MICHAEL KEEGAN" on a pasted letter."""
+    raw = doc.raw
+    common, _, given, surnames = _word_lists()
+    found = [(m.start("first"), m.end("last"), m.group("first"), m.group("last")) for m in _TITLED.finditer(raw)] if titled else []
+    for m in _FORM_NAME.finditer(raw) if caps else ():
+        group = "name" if m.group("name") else "label"
+        words = re.findall(r"[A-Za-z'\-]+", m.group(group))
+        parts = [_fold(p) for w in words for p in w.split("-") if p]
+        if any(p in given for p in parts) and any(p not in common and len(p) >= 3 for p in parts[1:] + parts[:1]):
+            found.append((m.start(group), m.end(group), words[0], words[-1]))
+    for a, b, first, last in found:
+        start, end = doc.from_raw(a), doc.from_raw(b)
+        if overlaps(start, end) or _public_figure(f"{first} {last}"):
+            continue
+        conditions = health(start - _NEAR_CONDITION - 1, end + _NEAR_CONDITION + 1)[0]
+        i = bisect.bisect_left(conditions, start - _NEAR_CONDITION)
+        if i < len(conditions) and conditions[i] <= end + _NEAR_CONDITION:
+            add(start, end, "name", "third" if _OTHER_BEFORE.search(raw[max(0, a - 40):a]) else "self")
+
+
+def _id_number_like(doc, m):
+    token = m.group("id")
+    digits = sum(ch.isdigit() for ch in token)
+    return (5 <= digits <= 20 and not _DATE_ONLY.match(token)
+            and not _REFERENCE_BEFORE.search(doc.low, max(0, m.start() - 30), m.start()))
+
+
+def _ids_near_cues(doc, cues, add, overlaps):
+    low = doc.low
+    for pos in cues:
+        cue = _ID_CUE.match(low, pos)
+        if cue:
+            m = next((t for t in _ID_TOKEN.finditer(low, cue.end(), min(len(low), cue.end() + 90))
+                      if _id_number_like(doc, t)), None)
+            if m and not overlaps(m.start("id"), m.end("id")):
+                add(m.start("id"), m.end("id"), "id_number")
+        # "'M0092213' … they used my hospital number": the last ID with letters earlier in the sentence
+        if _ID_OWNED.match(low, pos) and _OWNER_BEFORE.search(low, max(0, pos - 8), pos):
+            s_start, _ = doc.sentence_at(pos)
+            before = [t for t in _ID_TOKEN.finditer(low, max(s_start, pos - 80), pos)
+                      if any(ch.isalpha() for ch in t.group("id")) and _id_number_like(doc, t)]
+            if before and not overlaps(before[-1].start("id"), before[-1].end("id")):
+                add(before[-1].start("id"), before[-1].end("id"), "id_number")
+
+
+@functools.lru_cache(maxsize=20_000)
 def _fold(word):
     return "".join(ch for ch in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(ch))
 
