@@ -375,3 +375,19 @@ def test_addresses_dates_and_ids_in_more_countries_and_forms():
     assert _phi("Order 40028817 still hasn't come") == [] and _phi("Joined trial NCT04561234") == []
     assert _phi("Complaint reference CMP-2024-08812, no reply") == []
     assert _phi("Healthline 0800 611 116 in NZ, free") == []
+
+
+def test_signatures_double_barrelled_names_forms_titles_and_ids_after_their_cue():
+    assert _phi("Ojalá no despertar mañana, soy una carga.\nRemedios Ocaña Vidal") == [("Remedios Ocaña Vidal", "name")]
+    assert _phi("Prayers please, Folake Adebayo-Reid is in theatre for her mastectomy") == [
+        ("Folake Adebayo-Reid", "name")]
+    assert _phi("Patient: WINIFRED HALLORAN  Dx: COPD, on home oxygen") == [("WINIFRED HALLORAN", "name")]
+    assert _phi("The nurse called 'Mrs Oyelaran Bamidele' for the methotrexate clinic")[0][1] == "name"
+    assert _phi("the CHI number on my clinic letter (0304561237) for the neurology review") == [("0304561237", "id_number")]
+    assert _phi("they shouted 'K4471290' and I only then saw it was my hospital number") == [("k4471290", "id_number")] or \
+        _phi("they shouted 'K4471290' and I only then saw it was my hospital number")[0][1] == "id_number"
+    assert _phi("the clinic moved to my old address, 14 Rue des Lilas, Montréal, and my MS letters went there")[0][1] == "address"
+    assert _phi("write to lena dot ortiz at gmail about the lupus walk") == [("lena dot ortiz at gmail", "email")]
+    assert _phi("ring me on oh-seven-seven-double-oh, nine-hundred, four-one-two") == [
+        ("oh-seven-seven-double-oh, nine-hundred, four-one-two", "phone")]
+    assert _phi("Rheumatology outpatients at St Aidan's, 40 Kingsway, Hull HU1 3XE, bring snacks") == []

@@ -91,6 +91,10 @@ _ADDRESS_ANCHORED = re.compile(
 # Spanish order: the street's kind, its name, then the number ("Calle Mayor 23", "Av. Insurgentes Sur 1602").
 _ADDRESS_DE = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm)\s+\d{1,4}[a-z]?\b"
                          r"(?:,?\s+\d{5}\s+[A-ZÄÖÜ][\wäöüß-]+)?")
+# French order, in France and Quebec: "22 Rue Saint-Denis", "8, avenue des Lilas"
+_ADDRESS_FR = re.compile(r"\b\d{1,4}(?:\s*(?:bis|ter))?,?\s+(?i:rue|avenue|boulevard|boul\.|bd|chemin|impasse|all[ée]e|quai|place)\s+"
+                         r"(?:d[eu]s?\s+|de\s+la\s+|l'|d')?[A-ZÉÈ][\w'\u00c0-\u017f-]+(?:[\s-][A-ZÉÈ][\w'\u00c0-\u017f-]+){0,3}")
+_ADDRESS_FR_HINT = ("rue ", "avenue ", "boulevard", "boul.", "bd ", "chemin ", "impasse ", "allée ", "allee ", "quai ", "place ")
 _ADDRESS_DE_HINT = ("stra", "str.", "weg ", "gasse", "platz", "allee", "ring ", "damm ")
 # "av. insurgentes sur 1840 int 5, col. florida": lower case, so only with a colonia or postcode after it
 _ADDRESS_MX = re.compile(r"\b(?:calle|c/|avenida|av\.|avda\.?|privada|cerrada|andador|boulevard|blvd\.?|calzada|"
@@ -216,8 +220,8 @@ _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s+(?P<first>" + _C
 _FORM_NAME = re.compile(r"\b(?i:patient|name|full\s+name|nombre|paciente|surname|forenames?|apellidos?|for)\s*:?\s+"
                         r"(?P<name>[A-Z][A-Z'\-]+(?:,?[ \t]+[A-Z][A-Z'\-]+){1,3})\b"
                         r"|(?<!\w)(?P<label>[A-Z][A-Z'\-]{2,},[ \t]+[A-Z][A-Z'\-]+(?:[ \t]+[A-Z][A-Z'\-]+)?)\b")
-# (looked for cheaply: the title words in the word index; two capitalised words in the text's shape)
-_TITLE_WORDS = frozenset("mr mrs ms miss mx sr sra srta".split())
+# (looked for cheaply: a title after its letters are seen; two capitalised words in the text's shape)
+_TITLE_HINT = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Sra?|Srta)\b")
 _CAPS_SHAPE = re.compile(rb"AA[ .]{1,3}AA")
 _NOT_PERSON_BEFORE = re.compile(r"(?:\b(?:Dr|Dra|Doctor|Doctora|Prof|Profa|Professor|Nurse|Sister|Saint|St|Mount|Lake|Enf|"
                                 r"Lic|Licda)\.?\s*)$")
@@ -517,6 +521,9 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
             if "col" in low or "c.p" in low or "cp " in low:
                 for m in _ADDRESS_MX.finditer(low):
                     _address(doc, doc.to_raw(m.start()), doc.to_raw(m.end()), add, overlaps)
+        if any(word in low for word in _ADDRESS_FR_HINT):
+            for m in _ADDRESS_FR.finditer(raw):
+                _address(doc, m.start(), m.end(), add, overlaps)
         if any(word in low for word in _ADDRESS_DE_HINT):
             for m in _ADDRESS_DE.finditer(raw):
                 _address(doc, m.start(), m.end(), add, overlaps)
@@ -637,7 +644,7 @@ def _uncued(doc, regions, anchors, add, overlaps):
             add(start, end, "name", "self" if introduced and not other else "third")
     if lower_cues:
         _lower_names(doc, lower_cues, health, add, overlaps)
-    titled = not _TITLE_WORDS.isdisjoint(doc.index().words)
+    titled = ("mr" in low or "ms" in low or "mx" in low or "sr" in low) and _TITLE_HINT.search(raw) is not None
     caps = _CAPS_SHAPE.search(raw.encode("ascii", "replace").translate(_SHAPE)) is not None
     if titled or caps:
         _titled_and_form_names(doc, health, titled, caps, add, overlaps)
