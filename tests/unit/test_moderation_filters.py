@@ -391,3 +391,17 @@ def test_signatures_double_barrelled_names_forms_titles_and_ids_after_their_cue(
     assert _phi("ring me on oh-seven-seven-double-oh, nine-hundred, four-one-two") == [
         ("oh-seven-seven-double-oh, nine-hundred, four-one-two", "phone")]
     assert _phi("Rheumatology outpatients at St Aidan's, 40 Kingsway, Hull HU1 3XE, bring snacks") == []
+
+
+def test_thanks_bracelets_words_freephone_and_check_digits():
+    assert _phi("Huge thanks to Oluwaseun Adeyemi, who has lupus herself and drove me home") == [
+        ("Oluwaseun Adeyemi", "name")]
+    assert _phi("her bracelet says MAISIE CORRIGAN - TYPE 1 DIABETIC") == [("MAISIE CORRIGAN", "name")]
+    assert _phi("my date of birth is the ninth of May nineteen sixty-two and the surgery has 1926") == [
+        ("the ninth of May nineteen sixty-two", "dob")]
+    assert _phi("the CHI number on my clinic letter is 2304561238, is that right?") == [("2304561238", "id_number")]
+    assert _phi("Clinic number for the Rheumatology Centre is (617) 555-0100, ask for the nurse line") == []
+    assert _phi("Caller ID showed 0800 555 0199, it was the pharmacy delivery line") == []
+    assert _phi("piden el DNI del nene, 41.552.903, para el turno") == [("41.552.903", "id_number")]
+    assert _phi("London lot - ring me on 020 7946 0381 about the COPD walk") == [("020 7946 0381", "phone")]
+    assert _phi("Lot number on my pen box is 1093847, anyone else?") == []

@@ -118,6 +118,10 @@ _DATE_SHORT = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{2}|\d{4})|\d{1,2}(?:st|nd|rd
                r",?\s+(?:'?\d{2}|\d{4})|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:'\d{2}|\d{4}))")
 _DOB_BEFORE = re.compile(r"(?<![\d/.\-])(?P<date>" + _DATE_SHORT + r")(?:\s+(?:is|was)\s+(?:my|his|her|our|their)\s+"
                          r"(?:birthday|b-?day|date\s+of\s+birth|dob)|\s*[-\u2013\u2014,:!]*\s*(?:[a-z]+\s+)?baby\b)")
+_ORDINAL = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+            r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-\w+|thirtieth|thirty-first)")
+_DOB_WORDS = re.compile(r"\b(?:dob|date\s+of\s+birth|born(?:\s+on)?|birthday)\s*(?:is|was|:)?\s*(?P<date>(?:the\s+)?" + _ORDINAL
+                        + r"\s+of\s+" + _MONTH + r"\w*,?\s+(?:nineteen|twenty|two\s+thousand)(?:[\s-]+[a-z]+){1,2})")
 _DOB_ES = re.compile(r"\b(?:nac[ií]|naci[oó]|nacid[oa]|fecha\s+de\s+nacimiento|f\.\s*nac\.?)\s*[:\-]?\s*(?:es\s+)?(?:el\s+)?"
                      r"(?P<date>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}\s+de\s+" + _MES + r"\s+(?:de\s+|del\s+)?\d{4}|"
                      r"\d{1,2}[/.\- ](?:i{1,3}|iv|vi{0,3}|ix|xi{0,2})[/.\- ]\d{2,4})")
@@ -191,21 +195,23 @@ _ID_AFTER = re.compile(r"(?<![\w-])(?P<id>[a-z]{0,3}\d[\d -]{4,16}\d[a-z]{0,2})\
 # Ontario's health card (ten digits and a two-letter version) and France's NIR (with its key).
 _HEALTH_CARD_ON = re.compile(r"(?<![\w-])\d{4}[- ]?\d{3}[- ]?\d{3}[- ]?[a-z]{2}(?![\w-])")
 _NIR = re.compile(r"(?<![\w-])[12] ?\d\d ?(?:0[1-9]|1[0-2]) ?(?:\d\d|2[ab]) ?\d{3} ?\d{3} ?\d\d(?![\w-])")
+_NHS_SPACED = re.compile(r"(?<![\d-])[4-9]\d{2} \d{3} \d{4}(?![\d-])")
 _NINO = re.compile(r"(?<![\w-])(?![dfiquv]|[a-z][dfiquvo]|bg|gb|kn|nk|nt|tn|zz)[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d](?![\w-])")
 # A number that names an order, a parcel, a claim or a trial, not a person.
 _REFERENCE_BEFORE = re.compile(
-    r"\b(?:order|pedido|tracking|track|parcel|package|ticket|claim|confirmation|invoice|receipt|ref|reference|lot|"
-    r"batch|serial|rx|prescription|factura|env[ií]o|seguimiento|folio|referencia|lote|gu[ií]a|complaint|auth|"
+    r"\b(?:order|pedido|tracking|track|parcel|package|ticket|claim|confirmation|invoice|receipt|ref|reference|"
+    r"(?:lot|batch)(?=\s*(?:number|no\b|#|:|\d))|serial|rx|prescription|factura|env[ií]o|seguimiento|folio|referencia|lote|gu[ií]a|complaint|auth|"
     r"authori[sz]ation|trial|study|ensayo|estudio|eudract|isrctn|registry|protocol|reclamo|queja|incidencia)\b"
-    r"[^.!?\d]{0,15}$")
+    r"[^.!?\d]{0,30}$")
 # An ID's cue a few words before the number ("the CHI number on my appointment letter (1206734419)",
 # "PPS number (mine's 7412583TA)"), or just after it ("'M0092213' … they used my hospital number").
 _ID_CUE = re.compile(
     r"\b(?:(?:hospital|patient|clinic|member|membership|insurance|policy|medicare|medicaid|chi|nhi|pps|health\s+card|"
     r"nhs|unit|case|subscriber|group|passport|licen[cs]e|national\s+insurance|social\s+security|health\s+insurance)"
     r"\s+(?:number|no\b|id\b|#)|n[uú]mero\s+de\s+(?:la\s+)?(?:seguridad\s+social|afiliaci[oó]n|historia|paciente|"
-    r"expediente|p[oó]liza|socio|asegurado)|mrn|nss|ppsn?|cip|curp|aadhaar)")
-_ID_TOKEN = re.compile(r"(?<![\w/.$\u00a3\u20ac-])(?P<id>(?:[a-z]{1,4}[-/]?)?\d[\d/-]{3,18}\d[a-z]{0,2})(?![\w/-]|[.,]\d)")
+    r"expediente|p[oó]liza|socio|asegurado)|mrn|nss|ppsn?|cip|curp|aadhaar|dni|d\.n\.i\.|rut|documento|"
+    r"patient(?=\s+\d))")
+_ID_TOKEN = re.compile(r"(?<![\w/.$\u00a3\u20ac-])(?P<id>(?:[a-z]{1,4}[-/]?)?\d[\d/.-]{3,18}\d[a-z]{0,2})(?![\w/-]|[.,]\d)")
 _ID_OWNED = re.compile(r"(?:hospital|patient|nhs|clinic|unit|member|insurance|medicare|case)\s+(?:number|no\b|id\b)")
 _OWNER_BEFORE = re.compile(r"\b(?:my|his|her|their|our)\s+$")
 _DATE_ONLY = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
@@ -217,7 +223,7 @@ _EIGHT_DIGITS = re.compile(r"\d{8}")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s+(?P<first>" + _CAP_ANY + r")\s+(?:[A-Z]\.?\s+)?(?P<last>"
                      + _SURNAME_ANY + r")\b")
 # A name on a form or a label: "Patient: MICHAEL KEEGAN", "SURNAME: O'DONOGHUE-PRICE", "DUBOIS, MARIE-CLAUDE"
-_FORM_NAME = re.compile(r"\b(?i:patient|name|full\s+name|nombre|paciente|surname|forenames?|apellidos?|for)\s*:?\s+"
+_FORM_NAME = re.compile(r"\b(?i:patient|name|full\s+name|nombre|paciente|surname|forenames?|apellidos?|for|says|reads|pone)\s*:?\s+"
                         r"(?P<name>[A-Z][A-Z'\-]+(?:,?[ \t]+[A-Z][A-Z'\-]+){1,3})\b"
                         r"|(?<!\w)(?P<label>[A-Z][A-Z'\-]{2,},[ \t]+[A-Z][A-Z'\-]+(?:[ \t]+[A-Z][A-Z'\-]+)?)\b")
 # (looked for cheaply: a title after its letters are seen; two capitalised words in the text's shape)
@@ -229,7 +235,7 @@ _NOT_PERSON_BEFORE = re.compile(r"(?:\b(?:Dr|Dra|Doctor|Doctora|Prof|Profa|Profe
 # Where an identifier can start: keyword anchors, found with the shared word index.
 _ID_ANCHOR = (r"\b(?:mrn|medical\s+record|hospital|patient|clinic|group|membership|member|insurance|policy|medicare|medicaid|chi|nhi|pps|"
            r"health\s+card|subscriber|unit|case|nss|n[uú]mero|afiliaci[oó]n|historia|tarjeta|aadhaar|passport|"
-           r"pasaporte|p[oó]liza|cip|driver'?s|driving|licen[cs]e|licencia|ihi|ni|national|ppsn?|social|sin|c[eé]dula|curp|rfc|n°|nº|num[eé]ro|"
+           r"pasaporte|p[oó]liza|cip|dni|rut|documento|driver'?s|driving|licen[cs]e|licencia|ihi|ni|national|ppsn?|social|sin|c[eé]dula|curp|rfc|n°|nº|num[eé]ro|"
            r"s[eé]cu|carte|ohip|tax|itin|id|versicherungsnummer|krankenversicherungsnummer|codice|bsn|cpf|dui|ine)\b")
 _CUE_ANCHOR = (r"\b(?:tell|say|love|hugs|sending|send|shout|shoutout|congrats|congratulations|welcome|heard|news|"
             r"update|rip|memory|remembering|miss|missing|condolences|pray|praying|prayers|thoughts|thinking|dear|"
@@ -280,8 +286,9 @@ def _word_lists():
                     from zxcvbn.frequency_lists import FREQUENCY_LISTS as lists
                 except ImportError:
                     lists = {}
-                common = set(lists.get("english_wikipedia", [])[:10000])
-                common.update(lists.get("us_tv_and_film", [])[:10000])
+                # (the top 6,000 of each: further down they hold many surnames, "Anand", "Delacroix")
+                common = set(lists.get("english_wikipedia", [])[:6000])
+                common.update(lists.get("us_tv_and_film", [])[:6000])
                 given = frozenset(lists.get("female_names", [])) | frozenset(lists.get("male_names", []))
                 surnames = frozenset(lists.get("surnames", []))
                 _words = (frozenset(common), given | surnames, given, surnames)
@@ -305,6 +312,8 @@ def _nhs_valid(digits):
 
 
 _NANP = ("US", "CA")
+_FREEPHONE = ("0800", "0808", "0500", "1800", "800", "888", "877", "866", "855", "844", "833", "1888", "1877", "1866",
+              "1855", "1844", "1833", "00800", "900")
 
 
 def _is_phone(candidate, digits, regions, context):
@@ -398,6 +407,8 @@ def _phones(doc, regions, add, overlaps):
         self_contact = _SELF_CONTACT.search(sentence) is not None
         if not self_contact and _ORG_CONTEXT.search(near):
             continue
+        if digits.startswith(_FREEPHONE) and not self_contact:
+            continue           # a freephone number is an organisation's
         if _is_phone(candidate, digits, regions, self_contact or _PHONE_CONTEXT.search(near) is not None):
             start = m.start() + m.group().index(candidate[0])
             add(start, start + len(candidate), "phone")
@@ -483,6 +494,10 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
     for pos in anchors.get("dob", ()):
         m = _DOB.search(low, max(0, pos - 4), pos + 90)     # (from "d.o." when the anchor is its "b")
         if m and m.start() <= pos and not overlaps(m.start("date"), m.end("date")):
+            add(m.start("date"), m.end("date"), "dob")
+    for pos in anchors.get("dob", ()):
+        m = _DOB_WORDS.match(low, pos)
+        if m and not overlaps(m.start("date"), m.end("date")):
             add(m.start("date"), m.end("date"), "dob")
     for pos in anchors.get("baby", []) + anchors.get("dob", []):   # the date before "baby" or "birthday"
         m = _DIGIT.search(low, max(0, pos - 40), pos) and _DOB_BEFORE.search(low, max(0, pos - 40), pos + 40)
@@ -653,7 +668,7 @@ def _uncued(doc, regions, anchors, add, overlaps):
     runs = doc.index().starts(low, DIGIT_RUN)
     cues = anchors.get("id", []) + anchors.get("nhs", []) + anchors.get("ssn", [])
     if cues:
-        _ids_near_cues(doc, sorted(cues), add, overlaps)
+        _ids_near_cues(doc, sorted(cues), regions, add, overlaps)
     if _YEAR.search(low):
         starts = sorted(set(runs) | {m.start() for m in _MONTH_START.finditer(low)})
         for m in matches_at(_FULL_DATE, low, starts):
@@ -675,6 +690,10 @@ def _uncued(doc, regions, anchors, add, overlaps):
                 add(m.start("id"), m.end("id"), "id_number")
     for m in matches_at(_MBI, low, sorted({r - 1 for r in runs if r >= 1} | set(runs))):
         if not overlaps(m.start(), m.end()):
+            add(m.start(), m.end(), "id_number")
+    for m in matches_at(_NHS_SPACED, low, runs):
+        if (_nhs_valid(_NOT_DIGIT.sub("", m.group())) and not overlaps(m.start(), m.end())
+                and not _PHONE_CONTEXT.search(low, max(0, m.start() - 40), m.start())):
             add(m.start(), m.end(), "id_number")
     for m in matches_at(_NINO, low, sorted({r - k for r in runs for k in (2, 3) if r >= k})):
         if not overlaps(m.start(), m.end()):
@@ -776,7 +795,8 @@ def _titled_and_form_names(doc, health, titled, caps, add, overlaps):
         group = "name" if m.group("name") else "label"
         words = re.findall(r"[A-Za-z'\-]+", m.group(group))
         parts = [_fold(p) for w in words for p in w.split("-") if p]
-        if any(p in given for p in parts) and any(p not in common and len(p) >= 3 for p in parts[1:] + parts[:1]):
+        if (any(p in given or p in surnames for p in parts)
+                and any(p not in common and len(p) >= 3 for p in parts[1:] + parts[:1])):
             found.append((m.start(group), m.end(group), words[0], words[-1]))
     for a, b, first, last in found:
         start, end = doc.from_raw(a), doc.from_raw(b)
@@ -788,20 +808,26 @@ def _titled_and_form_names(doc, health, titled, caps, add, overlaps):
             add(start, end, "name", "third" if _OTHER_BEFORE.search(raw[max(0, a - 40):a]) else "self")
 
 
-def _id_number_like(doc, m):
+def _id_number_like(doc, m, regions=(), cue=""):
     token = m.group("id")
     digits = sum(ch.isdigit() for ch in token)
-    return (5 <= digits <= 20 and not _DATE_ONLY.match(token)
-            and not _REFERENCE_BEFORE.search(doc.low, max(0, m.start() - 30), m.start()))
+    if not 5 <= digits <= 20 or _DATE_ONLY.match(token) or _REFERENCE_BEFORE.search(doc.low, max(0, m.start() - 30), m.start()):
+        return False
+    # digits alone that make a phone number ("clinic number … (617) 555-0100") are the phone check's,
+    # unless they carry NHS's or CHI's check digit
+    plain = _NOT_DIGIT.sub("", token)
+    chi = len(plain) == 10 and 1 <= int(plain[:2]) <= 31 and 1 <= int(plain[2:4]) <= 12   # CHI: date of birth first
+    return (not cue.startswith("clinic") or any(ch.isalpha() for ch in token) or len(plain) == 10 and (_nhs_valid(plain) or chi)
+            or not _is_phone(token, plain, regions, ""))
 
 
-def _ids_near_cues(doc, cues, add, overlaps):
+def _ids_near_cues(doc, cues, regions, add, overlaps):
     low = doc.low
     for pos in cues:
         cue = _ID_CUE.match(low, pos)
         if cue:
             m = next((t for t in _ID_TOKEN.finditer(low, cue.end(), min(len(low), cue.end() + 90))
-                      if _id_number_like(doc, t)), None)
+                      if _id_number_like(doc, t, regions, cue.group())), None)
             if m and not overlaps(m.start("id"), m.end("id")):
                 add(m.start("id"), m.end("id"), "id_number")
         # "'M0092213' … they used my hospital number": the last ID with letters earlier in the sentence

@@ -33,7 +33,8 @@
   duchenne|muscular\s+dystrophy|cerebral\s+palsy|down\s+syndrome|autis\w*|heart\s+attack|cardiac|pacemaker|bypass|
   angioplasty|stent|resection|whipple|biopsy|mastectomy|amputation|[rps]rms|me/cfs|aneurysm|
   sepsis|pneumonia|neumon[ií]a|acv|hypo|hypos|hypoglyc\w*|hiperglucemia|hipoglucemia|psychosis|psicosis|
-  pacemakers?|osteoporosis|artrosis|espondilitis|bpd|ventilator|feeding\s+tube|stoma|ostomy|colostomy|ileostomy|dialysis|transplant|sclerosis|warrior|survivor|
+  pacemakers?|osteoporosis|addison'?s|cushing'?s|graves'?|inhalers?|epipen|nebuli[sz]er|cpap|insulin\s+pump|cgm|
+  laparoscopy|endo|artrosis|espondilitis|bpd|ventilator|feeding\s+tube|stoma|ostomy|colostomy|ileostomy|dialysis|transplant|sclerosis|warrior|survivor|
   quimioterapia|radioterapia|marcapasos)\b
 # Diseases by their endings (English and Spanish): read only when a word of the post ends so.
 @list HEALTH_ENDINGS: itis | osis | emia | aemia | oma | pathy | algia | ectomy | otomy | plasty | trophy | patía | patia | ectomía | ectomia
@@ -49,7 +50,7 @@
   despertara|despertar|better\s+off|burden|carga|cuidarme)\b
 # Someone else named as such: a relation word, a prayer, a greeting, news asked or sent.
 @define OTHER_CUE: (?:\b(?:my|our)\s+(?:little\s+|dear\s+|late\s+|baby\s+|eldest\s+|youngest\s+|older\s+|younger\s+|
-  big\s+|twin\s+)?<<RELATION>>(?:'s)?(?:\s+is)?|
+  big\s+|twin\s+)?<<RELATION>>s?(?:'s)?(?:\s+is|\s+are)?(?:,?\s+[a-z]+\s+(?:and|&|y))?|
   \b(?:mi|mis|nuestr[oa])\s+(?:hij[oa]|madre|padre|mam[aá]|pap[aá]|marido|espos[oa]|herman[oa]|abuel[oa]|t[ií][oa]|
   prim[oa]|sobrin[oa]|vecin[oa]|amig[oa]|novi[oa]|suegr[oa]|compa[nñ]er[oa]|pareja|niet[oa])(?:\s+es|\s+se\s+llama)?|
   \bpray(?:ing)?\s+for|\bprayers?\s+(?:for|request:?)|\bthoughts\s+(?:are\s+)?with|\bthinking\s+of|\bdear|
@@ -60,10 +61,10 @@
   \bin\s+memory\s+of|\bremembering|\bmiss(?:ing)?|\bcondolences\s+to|\bfellow\s+member|
   \bd[ií]ganle\s+a|\bdile\s+a|\bsaludos?\s+(?:a|para)|\babrazos?\s+(?:a|para)|\bfelicidades\s+a|\b[aá]nimo\s+a|
   \bfuerza\s+a|\brecuerdos\s+a|\bpido\s+oraci[oó]n\s+por|\b(?:she|he)(?:'s|\s+is|\s+was)|\b(?:her|his)\s+name\s+(?:is|was|'s)|
-  \byou(?:'re|\s+are)|\bnamed|\bcalled|\bin\s+your\s+(?:thoughts|prayers)|\bse\s+llama|\bes|\bhe\s+heard\s+that)
+  \byou(?:'re|\s+are)|\bnamed|\bthanks?\s+(?:to|you)|\bthank\s+you,?|\bgrateful\s+to|\bgracias\s+a|\bbut|\bcalled|\bin\s+your\s+(?:thoughts|prayers)|\bse\s+llama|\bes|\bhe\s+heard\s+that)
 # The author introducing or signing as themselves.
 @define SELF_BEFORE: (?:\b(?:i'?m|i\s+am|my\s+name\s+is|me\s+llamo|soy|mi\s+nombre\s+es|(?:real|full)\s+name(?:\s+is)?:?|
-  nombre\s+(?:real|completo)(?:\s+es)?:?|this\s+is|it'?s\s+me,?|introducing\s+myself:?|about\s+me:?|(?:and|&|y)\s+me,|
+  nombre\s+(?:real|completo)(?:\s+es)?:?|name'?s|name:|this\s+is|it'?s\s+me,?|introducing\s+myself:?|about\s+me:?|(?:and|&|y)\s+me,|
   yo,|firmad[oa]:?|atentamente,?)\s+|(?:\n|[—–~]|--)\s*)$
 
 # Examples (tests/unit/test_lexicons.py): + a section that must find it, - nothing found
