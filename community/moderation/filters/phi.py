@@ -233,15 +233,21 @@ _NOT_PERSON_BEFORE = re.compile(r"(?:\b(?:Dr|Dra|Doctor|Doctora|Prof|Profa|Profe
                                 r"Lic|Licda)\.?\s*)$")
 
 # Where an identifier can start: keyword anchors, found with the shared word index.
-_ID_ANCHOR = (r"\b(?:mrn|medical\s+record|hospital|patient|clinic|group|membership|member|insurance|policy|medicare|medicaid|chi|nhi|pps|"
-           r"health\s+card|subscriber|unit|case|nss|n[uú]mero|afiliaci[oó]n|historia|tarjeta|aadhaar|passport|"
-           r"pasaporte|p[oó]liza|cip|dni|rut|documento|driver'?s|driving|licen[cs]e|licencia|ihi|ni|national|ppsn?|social|sin|c[eé]dula|curp|rfc|n°|nº|num[eé]ro|"
-           r"s[eé]cu|carte|ohip|tax|itin|id|versicherungsnummer|krankenversicherungsnummer|codice|bsn|cpf|dui|ine)\b")
+# (each word spelt out: a character class as a rule's first letters makes every word starting with
+# that letter a candidate in the shared word index, which long posts pay for)
+_ID_ANCHOR = (r"\b(?:mrn|medical\s+record|hospital|patient|clinic|group|membership|member|insurance|policy|medicare|"
+              r"medicaid|chi|nhi|pps|health\s+card|subscriber|unit|case|nss|numero|afiliacion|historia|tarjeta|aadhaar|"
+              r"passport|pasaporte|poliza|cip|dni|rut|documento|driver's|drivers|driving|licence|license|licencia|ihi|ni|"
+              r"national|ppsn|social|sin|cedula|curp|rfc|secu|carte|ohip|tax|itin|id|versicherungsnummer|"
+              r"krankenversicherungsnummer|codice|bsn|cpf|dui|ine)\b")
 _CUE_ANCHOR = (r"\b(?:tell|say|love|hugs|sending|send|shout|shoutout|congrats|congratulations|welcome|heard|news|"
-            r"update|rip|memory|remembering|miss|missing|condolences|pray|praying|prayers|thoughts|thinking|dear|"
-            r"d[ií]ganle|dile|saludos?|abrazos?|felicidades|[aá]nimo|fuerza|recuerdos|oren|recen|rezad|oremos|pido|"
-            r"querid[oa]|hij[oa]|madre|padre|mam[aá]|pap[aá]|marido|espos[oa]|herman[oa]|abuel[oa]|t[ií][oa]|"
-            r"prim[oa]|sobrin[oa]|vecin[oa]|amig[oa]|novi[oa]|suegr[oa]|pareja|niet[oa]|llamo|nombre|soy|know|wondering)\b")
+               r"update|rip|memory|remembering|miss|missing|condolences|pray|praying|prayers|thoughts|thinking|dear|"
+               r"diganle|dile|saludo|saludos|abrazo|abrazos|felicidades|animo|fuerza|recuerdos|oren|recen|rezad|oremos|"
+               r"pido|querido|querida|hijo|hija|madre|padre|mama|papa|marido|esposo|esposa|hermano|hermana|abuelo|abuela|"
+               r"tio|tia|primo|prima|sobrino|sobrina|vecino|vecina|amigo|amiga|novio|novia|suegro|suegra|pareja|nieto|"
+               r"nieta|llamo|nombre|soy|know|wondering)\b")
+_ACCENTED_ANCHORS = re.compile(r"\b(?:(?P<id>n[uú]m(?:ero)?|n[º°]|p[oó]liza|c[eé]dula|s[eé]cu|afiliaci[oó]n|n[uú]mero)"
+                               r"|(?P<cue>d[ií]ganle|[aá]nimo|mam[aá]|pap[aá]|t[ií][oa])|(?P<dob_es>nac[ií]|naci[oó]))")
 _ANCHORS = RuleSet([
     ("nhs", r"\bnhs\b"),
     ("ssn", r"\b(?:ssn|social\s+security)\b"),
@@ -470,6 +476,12 @@ def check(doc, regions=("US", "GB", "CA", "AU", "IE", "NZ")):
     anchors = {}
     for start, _, kind in doc.scan(_ANCHORS):
         anchors.setdefault(kind, []).append(start)
+    if not low.isascii():
+        # the word index reads ASCII words: cue words with an accent are looked for here
+        for m in _ACCENTED_ANCHORS.finditer(low):
+            anchors.setdefault(m.lastgroup, []).append(m.start())
+        for kind in anchors:
+            anchors[kind] = sorted(set(anchors[kind]))
     for pos in anchors.get("id", ()):
         m = _ID.match(low, pos)
         if m and not overlaps(m.start("id"), m.end("id")):
@@ -600,14 +612,17 @@ def _uncued(doc, regions, anchors, add, overlaps):
     date of birth, and ID numbers whose shape or check digit says what they are."""
     low, raw = doc.low, doc.raw
     lower_cues = sorted(p for kind in ("relation", "self", "cue") for p in anchors.get(kind, ()))
-    english = [start for start, _, _ in doc.scan(CONDITION_RULES)] if doc.has_match(CONDITION_RULES) else []
-    drugs = [start for start, _, _ in doc.drugs]
+    listed = []
 
     def health(a=0, b=None):
         """(conditions named, conditions and health events) in low[a:b]: read only near a name
         (a long post costs no more for its length)."""
+        if not listed:        # the shared condition list and the drug names, found once (and only if needed)
+            listed.extend([start for start, _, _ in doc.scan(CONDITION_RULES)] if doc.has_match(CONDITION_RULES) else [])
+            listed.extend(start for start, _, _ in doc.drugs)
+            listed.append(-1)
         a, b = max(0, a), len(low) if b is None else min(len(low), b)
-        named = sorted([p for p in english + drugs if a <= p < b] + [m.start() for m in _CONDITION_ES.finditer(low, a, b)]
+        named = sorted([p for p in listed if a <= p < b] + [m.start() for m in _CONDITION_ES.finditer(low, a, b)]
                        + [m.start() for m in _HEALTH_MORE.finditer(low, a, b)]
                        + ([m.start() for m in _HEALTH_SUFFIX.finditer(low, a, b)] if _health_ending(doc) else []))
         # a health event ("in ICU", "left your inhaler") counts beside a name introduced as someone's
@@ -760,10 +775,15 @@ def _lower_names(doc, cues, health, add, overlaps):
         # (each word once, however many cues it follows)
         for w in _LOWER_WORD.finditer(low, max(cue, scanned), min(len(low), cue + 50)):
             word = w.group()
-            self_named = _SELF_BEFORE.search(raw[max(0, doc.to_raw(w.start()) - 20):doc.to_raw(w.start())]) is not None
-            if (word not in given and (word.isascii() and "-" not in word or _fold(word.split("-")[0]) not in given)
-                    and not (self_named and len(word) >= 3 and _fold(word) not in common and word not in _NOT_LOWER_NAME)):
-                continue
+            self_named = False
+            if word not in given and (word.isascii() and "-" not in word or _fold(word.split("-")[0]) not in given):
+                # not a known given name: one only just after "i'm" or "me llamo", and not an ordinary word
+                if len(word) < 3 or word in _NOT_LOWER_NAME or _fold(word) in common:
+                    continue
+                a = doc.to_raw(w.start())
+                if _SELF_BEFORE.search(raw, max(0, a - 20), a) is None:
+                    continue
+                self_named = True
             m = _LOWER_NAME.match(low, w.start())
             first = _fold(m.group("first").split("-")[0]) if m else ""
             if (not m or m.start() < done or (first not in given and not self_named) or first in _NOT_LOWER_NAME
