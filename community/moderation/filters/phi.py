@@ -607,6 +607,12 @@ def _dni_valid(number):
     return body.isdigit() and _DNI_LETTERS[int(body) % 23] == letter
 
 
+def _near(positions, start, end):
+    """Whether one of the sorted `positions` is within _NEAR_CONDITION of [start, end)."""
+    i = bisect.bisect_left(positions, start - _NEAR_CONDITION)
+    return i < len(positions) and positions[i] <= end + _NEAR_CONDITION
+
+
 def _uncued(doc, regions, anchors, add, overlaps):
     """Identifiers with no cue word before them (issue 13): a full name near a condition, a
     date of birth, and ID numbers whose shape or check digit says what they are."""
@@ -628,10 +634,6 @@ def _uncued(doc, regions, anchors, add, overlaps):
         # a health event ("in ICU", "left your inhaler") counts beside a name introduced as someone's
         return named, sorted(named + [m.start() for m in _HEALTH_CONTEXT.finditer(low, a, b)])
 
-    def near(positions, start, end):
-        i = bisect.bisect_left(positions, start - _NEAR_CONDITION)
-        return i < len(positions) and positions[i] <= end + _NEAR_CONDITION
-
     # Full names: two capitalised words, tried at each capitalised word so that "Tell Jim Hollis"
     # also gives "Jim Hollis" (an accepted name covers its span: the overlap check skips the rest).
     windows = []
@@ -651,14 +653,14 @@ def _uncued(doc, regions, anchors, add, overlaps):
         found = [m for c in _CAP_START.finditer(raw, a, b) if (m := _FULL_ANY.match(raw, c.start(), b))]
         for m in found:
             start, end = doc.from_raw(m.start("first")), doc.from_raw(m.end("second") if m.group("second") else m.end("last"))
-            if overlaps(start, end) or not near(conditions, start, end):
+            if overlaps(start, end) or not _near(conditions, start, end):
                 continue
             first, last = m.group("first"), m.group("last")
             before = raw[max(0, m.start() - 40):m.start()]
             other = _OTHER_BEFORE.search(before) is not None
             # a name that ends the post, after its last sentence, signs it
             signed = not raw[m.end():].strip(" .!\n") and (not before.strip() or before.rstrip(" ")[-1:] in ".!?\n\u2014\u2013-")
-            if not other and not signed and not near(named, start, end):
+            if not other and not signed and not _near(named, start, end):
                 continue           # a health event counts beside someone introduced as another's, or a signature
             introduced = other or signed or _SELF_BEFORE.search(before) is not None
             surname = _fold(last.split("'")[-1].split("-")[-1])
@@ -797,9 +799,7 @@ def _lower_names(doc, cues, health, add, overlaps):
             other = _OTHER_BEFORE.search(before) is not None
             if not (other or _SELF_BEFORE.search(before)) or overlaps(m.start(), end):
                 continue
-            conditions = health(m.start() - _NEAR_CONDITION - 1, end + _NEAR_CONDITION + 1)[1]
-            i = bisect.bisect_left(conditions, m.start() - _NEAR_CONDITION)
-            if i >= len(conditions) or conditions[i] > end + _NEAR_CONDITION:
+            if not _near(health(m.start() - _NEAR_CONDITION - 1, end + _NEAR_CONDITION + 1)[1], m.start(), end):
                 continue
             add(m.start(), end, "name", "third" if other else "self")
             done = end
@@ -822,9 +822,7 @@ def _titled_and_form_names(doc, health, titled, caps, add, overlaps):
         start, end = doc.from_raw(a), doc.from_raw(b)
         if overlaps(start, end) or _public_figure(f"{first} {last}"):
             continue
-        conditions = health(start - _NEAR_CONDITION - 1, end + _NEAR_CONDITION + 1)[0]
-        i = bisect.bisect_left(conditions, start - _NEAR_CONDITION)
-        if i < len(conditions) and conditions[i] <= end + _NEAR_CONDITION:
+        if _near(health(start - _NEAR_CONDITION - 1, end + _NEAR_CONDITION + 1)[0], start, end):
             add(start, end, "name", "third" if _OTHER_BEFORE.search(raw[max(0, a - 40):a]) else "self")
 
 
