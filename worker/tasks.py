@@ -23,7 +23,7 @@ def moderate_post(post_id):
 
 @shared_task(name="notifications.send_mail", **RETRY)
 def send_mail(mail_id):
-    from community.accounts.services import deliver_mail
+    from community.notifications.mail import deliver_mail
 
     deliver_mail(mail_id)
 
@@ -33,6 +33,50 @@ def account_mail(request_id):
     from community.accounts.services import answer_mail_request
 
     answer_mail_request(request_id)
+
+
+@shared_task(name="notifications.post_published", **RETRY)
+def post_published(post_id):
+    from community.notifications.services import post_published as fan_out
+
+    return fan_out(post_id)
+
+
+@shared_task(name="notifications.reacted", **RETRY)
+def reacted(post_id):
+    from community.notifications.services import reacted as batch
+
+    return batch(post_id)
+
+
+@shared_task(name="notifications.plan_email", **RETRY)
+def plan_email():
+    from community.notifications.services import plan_email as plan
+
+    return plan()
+
+
+@shared_task(name="notifications.deliver_email", **RETRY)
+def deliver_email():
+    from community.notifications.services import deliver_email as deliver
+
+    return deliver()
+
+
+@shared_task(name="periodic.notification_email")
+def notification_email():
+    """Mail held for "when away" and quiet hours becomes due with time: looked at every minute."""
+    from community.notifications.services import deliver_email as deliver
+    from community.notifications.services import plan_email as plan
+
+    return (plan() or 0) + (deliver() or 0)
+
+
+@shared_task(name="periodic.notification_digests")
+def notification_digests():
+    from community.notifications.services import send_digests
+
+    return send_digests()
 
 
 @shared_task(name="periodic.purge_login_throttles")

@@ -5,12 +5,9 @@ import logging
 import math
 import re
 import secrets
-import smtplib
 import zoneinfo
 from datetime import timedelta
 from functools import lru_cache
-from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
 
 import pyotp
 import sqlalchemy as sa
@@ -26,6 +23,7 @@ from .. import dispatch
 from ..errors import TooManyAttempts, Unauthorized, ValidationFailed
 from ..extensions import db
 from ..models_base import utcnow
+from ..notifications.mail import queue_mail  # noqa: F401  (accounts' callers and tests use it here)
 from .models import ApiToken, LoginThrottle, MailRequest, OutgoingMail, RecoveryCode, User, UserSession
 
 log = logging.getLogger(__name__)
@@ -754,7 +752,7 @@ def remaining_recovery_codes(user_id):
 
 def update_preferences(user_id, **values):
     user = db.session.get(User, user_id)
-    allowed = {"bio", "hide_memberships", "notify_replies_email", "profile_public", "time_zone"}
+    allowed = {"bio", "hide_memberships", "profile_public", "time_zone"}
     if "time_zone" in values and not is_time_zone(values["time_zone"]):
         raise ValidationFailed("Choose a time zone from the list.",
                                {"time_zone": "Choose a time zone from the list, for example Europe/London."})
@@ -822,15 +820,6 @@ def create_admin(username, email, password):
 
 # ---------------------------------------------------------------- mail
 
-def queue_mail(to, subject, body):
-    """Store the message and send it from the worker after commit (only its id travels)."""
-    mail = OutgoingMail(to=to, subject=subject, body=body)
-    db.session.add(mail)
-    db.session.flush()
-    dispatch.enqueue("notifications.send_mail", mail.id)
-    return mail
-
-
 SUBJECTS = {"reset": "Reset your Patient Commons password", "sign_in_link": "Your Patient Commons sign-in link",
             "failed_logins": "Failed sign-ins to your Patient Commons account"}
 # Anyone may ask for these for any account: one of each kind a minute at most reaches the inbox
@@ -887,38 +876,3 @@ def purge_login_throttles(now=None):
     return done
 
 
-def deliver_mail(mail_id):
-    """Send a stored message once; a second run of the task does nothing."""
-    mail = db.session.get(OutgoingMail, mail_id)
-    if mail is None or mail.sent_at is not None:
-        return False
-    msg = EmailMessage()
-    msg["From"] = current_app.config["MAIL_FROM"]
-    msg["To"] = mail.to
-    msg["Subject"] = mail.subject
-    msg.set_content(mail.body)
-    url = current_app.config.get("MAIL_URL")
-    if url:
-        _smtp_send(url, msg)
-    else:
-        # Embedded default: no mail server, so the developer reads the link in the log.
-        log.info("mail (not sent, MAIL_URL unset) id=%s subject=%r\n%s", mail.id, mail.subject, mail.body)
-    mail.sent_at = utcnow()
-    mail.body = ""  # links in it are secrets; nothing to keep once sent
-    db.session.commit()
-    return True
-
-
-def _smtp_send(url, msg):
-    """MAIL_URL: smtp://user:pass@host:port (STARTTLS if offered) or smtps://host:465."""
-    parts = urlsplit(url)
-    cls = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
-    with cls(parts.hostname, parts.port or (465 if parts.scheme == "smtps" else 25), timeout=10) as smtp:
-        if parts.scheme == "smtp":
-            smtp.ehlo()
-            if smtp.has_extn("starttls"):
-                smtp.starttls()
-                smtp.ehlo()
-        if parts.username:
-            smtp.login(unquote(parts.username), unquote(parts.password or ""))
-        smtp.send_message(msg)
