@@ -41,6 +41,7 @@ def create_app(test_config=None):
     from .core import models as _c  # noqa: F401
     from .forums import models as _f  # noqa: F401
     from .moderation import models as _m  # noqa: F401
+    from .notifications import models as _n  # noqa: F401
     from . import idempotency
 
     db.init_app(app)
@@ -73,6 +74,7 @@ def create_app(test_config=None):
     from .forums.views import bp as forums_bp
     from .moderation.views import bp as moderation_bp
     from .moderation.views import member_bp as standing_bp
+    from .notifications.views import bp as notifications_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -80,6 +82,7 @@ def create_app(test_config=None):
     app.register_blueprint(admin_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(standing_bp)
+    app.register_blueprint(notifications_bp)
 
     from . import api
 
@@ -178,6 +181,7 @@ def _templates(app):
     from .forums.models import REACTIONS
     from .moderation.alerts import open_alert_count, unreached
     from .moderation.pipeline import AUTHOR_ONLY_NOTICES
+    from .notifications import services as notifications
 
     app.jinja_env.filters["html"] = safe
     urls = {}
@@ -229,7 +233,10 @@ def _templates(app):
         viewer = g.get("viewer")
         # `root` lets lists build links by concatenation: url_for per row was a tenth of a list page.
         moderates = bool(viewer and (viewer.is_admin or viewer.moderates))
-        return {"my_communities": viewer.communities if viewer else (), "unread_count": 0, "root": request.script_root,
+        unread = notifications.unread_count(viewer.user_id) if viewer and viewer.signed_in else 0
+        return {"my_communities": viewer.communities if viewer else (), "unread_count": unread,
+                "unread_label": f"{notifications.COUNT_CAP}+" if unread > notifications.COUNT_CAP else str(unread),
+                "root": request.script_root,
                 "moderates_any": moderates, "crisis_alerts": open_alert_count(viewer) if moderates else 0,
                 "unreached_alerts": unreached(viewer) if viewer and viewer.is_admin else (0, None)}
 

@@ -22,6 +22,10 @@ def celery_init_app(app):
                                    "options": {"expires": 60}},
         # Sent e-mail bodies after 7 days, session IPs and user agents after 30 (PRIVACY.md).
         "apply-retention": {"task": "periodic.apply_retention", "schedule": 3600.0, "options": {"expires": 3600}},
+        # Notification e-mail held for "when away" or quiet hours, and the daily and weekly digests.
+        "notification-email": {"task": "periodic.notification_email", "schedule": 60.0, "options": {"expires": 60}},
+        "notification-digests": {"task": "periodic.notification_digests", "schedule": 3600.0,
+                                 "options": {"expires": 3600}},
         # Sign-in throttles of names quiet for a day (see accounts/services.py).
         "purge-login-throttles": {"task": "periodic.purge_login_throttles", "schedule": 3600.0,
                                   "options": {"expires": 3600}},

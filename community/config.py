@@ -111,6 +111,8 @@ def load(app, test_config=None):
         MAIL_URL=os.environ.get("MAIL_URL") or None,
         MAIL_FROM="Patient Commons <no-reply@patientcommons.example>",
         MESSAGE_KEYS=os.environ.get("MESSAGE_KEYS", ""),
+        # Off only for bench/notifications.py, which measures what notifications add to a post.
+        NOTIFICATIONS_ENABLED=True,
         RATELIMIT_ENABLED=parse_bool(os.environ.get("RATELIMIT_ENABLED"), True),
         RATELIMIT_STORAGE_URI=redis_url or "memory://",
         # Redis down or frozen: limits hold per process in memory, and no request waits on it.

@@ -29,6 +29,14 @@ def enqueue(task_name, *args):
     return row
 
 
+def enqueue_once(task_name, *args):
+    """enqueue, unless this transaction has queued the same task with the same ids already."""
+    for row in db.session.info.get(_KEY, ()):
+        if row.task == task_name and row.args == list(args):
+            return row
+    return enqueue(task_name, *args)
+
+
 @event.listens_for(Session, "after_commit")
 def _after_commit(session):
     rows = session.info.pop(_KEY, None)

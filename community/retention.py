@@ -53,4 +53,8 @@ def apply_retention(now=None):
         sessions += len(rows)
         if len(rows) < BATCH:
             break
-    return {"mail_bodies": mails, "sessions": sessions} if mails or sessions else None
+    from .notifications.services import prune
+
+    notifications = prune(now)
+    done = {"mail_bodies": mails, "sessions": sessions, "notifications": notifications}
+    return {k: v for k, v in done.items() if v} or None

@@ -81,7 +81,7 @@ class Mailbox:
     def last_body(self, address):
         found = self.to(address)
         assert found, f"no mail to {address}; got {[m['To'] for m in self.messages]}"
-        return found[-1].get_content()
+        return found[-1].get_body(preferencelist=("plain",)).get_content()
 
 
 @pytest.fixture(scope="session")

@@ -41,7 +41,7 @@ def test_every_sign_up_path_hides_memberships(app):
         now = db.session.scalar(sa.select(User.created_at).where(User.username == "site_admin"))
         db.session.execute(sa.insert(User.__table__).values(
             username="raw_row", email="raw@example.org", password_hash="x", role="member", bio="",
-            guidelines_accepted_at=now, health_consent_at=now, notify_replies_email=True, approved_posts=0,
+            guidelines_accepted_at=now, health_consent_at=now, approved_posts=0,
             memberships_version=1, created_at=now))
         db.session.commit()
         assert hidden("raw_row")

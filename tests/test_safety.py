@@ -58,7 +58,9 @@ def world(app):
     with app.app_context():
         t2d, quiet = create_community("type-2-diabetes", locale="en"), create_community("lupus")
         alex, bo, cy = person("alex"), person("bo"), person("cy")
-        mo, moe = person("mo", totp=True), person("moe", notify_replies_email=False)
+        mo, moe = person("mo", totp=True), person("moe")
+        from community.notifications import services as notifications
+        notifications.update_settings(moe.id, {"email": {kind: "off" for kind in notifications.SETTABLE}})
         ada, abe = person("ada", role="admin", totp=True), person("abe", role="admin")
         for who in (alex, bo, cy, mo, moe):
             add_member(who, t2d)

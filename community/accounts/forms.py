@@ -78,7 +78,9 @@ class ProfileBasicsForm(FlaskForm):
 
 
 class NotificationPrefsForm(FlaskForm):
-    notify_replies_email = BooleanField("Email me when someone replies to my threads", default=True)
+    notify_replies_email = BooleanField("E-mail me when someone replies to me or mentions me, if I am not on the site",
+                                        default=True, description="The e-mail says only that there is something new, "
+                                        "with a link: never who, where or what.")
 
 
 class TimeZoneForm(FlaskForm):

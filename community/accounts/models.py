@@ -36,7 +36,6 @@ class User(UserMixin, db.Model):
     # Set by migration 0010 for members it switched to hidden: they are told once, then it is cleared.
     memberships_notice: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     bio: Mapped[str] = mapped_column(sa.String(500), default="")
-    notify_replies_email: Mapped[bool] = mapped_column(default=True)
     onboarded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     approved_posts: Mapped[int] = mapped_column(default=0)
     # Wrong second-factor codes in a row, and when the next may be tried (accounts.services.second_factor_problem).
@@ -121,6 +120,9 @@ class OutgoingMail(db.Model):
     to: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
+    # the HTML part, when there is one; extra headers (List-Unsubscribe, RFC 8058)
+    html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    headers: Mapped[Optional[dict]] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
 

@@ -9,6 +9,7 @@ from ..forums import services as forums
 from ..security import auth_event
 from ..views_util import apply_errors, safe_next
 from . import services
+from ..notifications import services as notifications
 from .models import User
 from .forms import (
     ChangeEmailForm, ChangePasswordForm, DisableTotpForm, EmptyForm, EnableTotpForm, LoginForm,
@@ -235,7 +236,6 @@ def _settings_page(status=200, **forms):
     forms.setdefault("password_form", ChangePasswordForm(formdata=None))
     forms.setdefault("email_form", ChangeEmailForm(formdata=None))
     forms.setdefault("prefs_form", ProfileBasicsForm(formdata=None, obj=current_user))
-    forms.setdefault("notify_form", NotificationPrefsForm(formdata=None, obj=current_user))
     forms.setdefault("zone_form", TimeZoneForm(formdata=None, obj=current_user))
     forms["zone_form"].time_zone.choices = services.time_zones()
     return render_template("accounts/settings.html", **forms), status
@@ -285,18 +285,17 @@ def change_email():
 @login_required
 def preferences():
     form = ProfileBasicsForm()
-    notify = NotificationPrefsForm()
     zone = TimeZoneForm()
     if form.validate_on_submit():
         values = {"bio": (form.bio.data or "").strip(), "hide_memberships": form.hide_memberships.data,
-                  "profile_public": form.profile_public.data, "notify_replies_email": notify.notify_replies_email.data}
+                  "profile_public": form.profile_public.data}
         if "time_zone" in request.form:
             values["time_zone"] = zone.time_zone.data
         try:
             services.update_preferences(current_user.id, **values)
         except ValidationFailed as exc:
             apply_errors(zone, exc)
-            return _settings_page(422, prefs_form=form, notify_form=notify, zone_form=zone)
+            return _settings_page(422, prefs_form=form, zone_form=zone)
         flash("Preferences saved.", "success")
     else:
         flash("Your bio can be at most 500 characters.", "error")
@@ -418,9 +417,11 @@ def onboarding_profile():
 @bp.route("/welcome/notifications", methods=["GET", "POST"])
 @login_required
 def onboarding_notifications():
-    form = NotificationPrefsForm(obj=current_user) if request.method == "GET" else NotificationPrefsForm()
+    form = NotificationPrefsForm()
     if form.validate_on_submit():
-        services.update_preferences(current_user.id, notify_replies_email=form.notify_replies_email.data)
+        # The first of the notification settings (/settings/notifications has them all).
+        mode = "away" if form.notify_replies_email.data else "off"
+        notifications.update_settings(current_user.id, {"email": {"reply": mode, "mention": mode, "quote": mode}})
         services.finish_onboarding(current_user.id)
         flash("You are all set. Welcome to Patient Commons.", "success")
         return redirect(url_for("core.home"))

@@ -385,3 +385,55 @@ class LogEntry(Schema):
 class LogPage(Schema):
     items = fields.List(fields.Nested(LogEntry))
     next_before = fields.Integer(allow_none=True)
+
+
+# ---------------------------------------------------------------- notifications (issue 14)
+
+class NotificationArgs(Schema):
+    unread = fields.Boolean(load_default=False)
+    cursor = fields.Integer(load_default=None, validate=Id, metadata={"description": "next_cursor of the previous page."})
+
+
+class Notification(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    created_at = fields.DateTime()
+    read = fields.Boolean()
+    url = fields.String(metadata={"description": "The exact post (by anchor), or the page the item is about."})
+    actor = fields.String(allow_none=True)
+    thread_id = fields.Integer(allow_none=True)
+    post_id = fields.Integer(allow_none=True)
+    title = fields.String(allow_none=True)
+    count = fields.Integer(metadata={"description": "How many events a batched item stands for (reactions, queue)."})
+
+
+class NotificationPage(Schema):
+    items = fields.List(fields.Nested(Notification))
+    next_cursor = fields.Integer(allow_none=True)
+    unread = fields.Integer(metadata={"description": "Unread count (100 means 100 or more)."})
+
+
+class MarkRead(Schema):
+    ids = fields.List(fields.Integer(strict=True, validate=Id), validate=validate.Length(max=500),
+                      metadata={"description": "Omit to mark all read. Ids of other members are ignored."})
+
+
+class MarkedRead(Schema):
+    marked = fields.Integer()
+    unread = fields.Integer()
+
+
+class NotificationSettings(Schema):
+    """Every field optional on PUT; the service checks each and saves nothing unless all are right."""
+    email = fields.Raw(metadata={"description": 'kind: "off" | "away" | "always"'})
+    digest = fields.Raw(metadata={"description": '"off" | "daily" | "weekly"'})
+    quiet_hours = fields.Raw(allow_none=True, metadata={"description": '{"start": "22:00", "end": "07:00"} or null'})
+    timezone = fields.Raw()
+    discreet_email = fields.Raw()
+    watch_defaults = fields.Raw(metadata={"description": '{"community": level, "thread": level}'})
+    auto_watch_on_reply = fields.Raw()
+
+
+class Watch(Schema):
+    level = fields.String(required=True, metadata={
+        "description": "muted | normal | tracking | watching | watching_first_post"})

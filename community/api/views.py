@@ -21,6 +21,7 @@ from ..moderation import rules as rules_service
 from ..moderation import services as moderation
 from ..moderation.models import KIND_NAMES
 from ..moderation.pipeline import notices_for
+from ..notifications import services as notifications
 from . import PREFIX, rate_limit_key
 from . import error_response
 from . import schemas as s
@@ -625,3 +626,79 @@ def staff_log(args):
                       "created_at": entry.created_at})
     next_before = rows[-1].StaffAction.id if len(rows) == log_service.LOG_PAGE else None
     return {"items": items, "next_before": next_before}
+
+
+# ---------------------------------------------------------------- notifications (issue 14)
+
+def _signed_in():
+    if not g.viewer.signed_in:
+        raise Unauthorized("A bearer token is required.")
+    return g.viewer
+
+
+@bp.route("/notifications")
+@bp.arguments(s.NotificationArgs, location="query")
+@bp.response(200, s.NotificationPage)
+@errors(401, 422)
+@bp.doc(security=[{"bearer": []}])
+@scoped("read")
+def list_notifications(args):
+    """Your notifications, newest first, 30 a page; `unread=true` for the unread ones only."""
+    viewer = _signed_in()
+    items, next_cursor = notifications.list_for(viewer, args["unread"], args.get("cursor"))
+    return {"items": items, "next_cursor": next_cursor, "unread": notifications.unread_count(viewer.user_id)}
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@bp.arguments(s.MarkRead)
+@bp.response(200, s.MarkedRead)
+@errors(401, 422)
+@bp.doc(security=[{"bearer": []}])
+@scoped("write")
+def mark_notifications_read(data):
+    """Mark the given ids read, or all of them with `{}`."""
+    viewer = _signed_in()
+    marked = notifications.mark_read(viewer.user_id, data.get("ids"))
+    return {"marked": marked, "unread": notifications.unread_count(viewer.user_id)}
+
+
+@bp.route("/me/notification-settings")
+class NotificationSettingsView(MethodView):
+    @bp.response(200, s.NotificationSettings)
+    @errors(401)
+    @bp.doc(security=[{"bearer": []}])
+    @scoped("read")
+    def get(self):
+        """E-mail per kind, digest, quiet hours, time zone, discreet e-mail, watch defaults."""
+        return notifications.settings_of(_signed_in().user_id)
+
+    @bp.arguments(s.NotificationSettings)
+    @bp.response(200, s.NotificationSettings)
+    @errors(401, 422)
+    @bp.doc(security=[{"bearer": []}])
+    @scoped("write")
+    def put(self, data):
+        """Change any of them; a bad value is a 422 naming the field, and nothing is saved."""
+        return notifications.update_settings(_signed_in().user_id, data)
+
+
+@bp.route("/communities/<slug>/watch", methods=["PUT"])
+@bp.arguments(s.Watch)
+@bp.response(200, s.Watch)
+@errors(401, 404, 422)
+@bp.doc(security=[{"bearer": []}])
+@scoped("write")
+def watch_community(data, slug):
+    viewer = _signed_in()
+    community = forums.get_community(viewer, slug)
+    return {"level": notifications.watch_community(viewer, community.id, data["level"])}
+
+
+@bp.route("/threads/<int:thread_id>/watch", methods=["PUT"])
+@bp.arguments(s.Watch)
+@bp.response(200, s.Watch)
+@errors(401, 404, 422)
+@bp.doc(security=[{"bearer": []}])
+@scoped("write")
+def watch_thread(data, thread_id):
+    return {"level": notifications.watch_thread(_signed_in(), thread_id, data["level"])}

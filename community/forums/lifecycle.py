@@ -14,6 +14,7 @@ in a cycle (a joined `users` row under FOR UPDATE once gave deadlocks under ordi
 """
 import sqlalchemy as sa
 
+from .. import dispatch
 from ..accounts.models import User
 from ..extensions import db
 from ..models_base import utcnow
@@ -85,6 +86,10 @@ def publish(post, thread, community):
     db.session.execute(sa.update(User).where(User.id == post.author_id).values(approved_posts=User.approved_posts + 1))
     db.session.flush()
     reindex(post, thread)
+    from ..notifications.services import enabled
+
+    if enabled():
+        dispatch.enqueue_once("notifications.post_published", post.id)
 
 
 def hold(post, thread, community):

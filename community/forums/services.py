@@ -19,6 +19,7 @@ from ..moderation import pipeline
 from ..moderation import log as staff_log
 from ..moderation import rules as watch_rules
 from ..moderation.models import active_sanction
+from ..notifications import services as notifications
 from . import lifecycle
 from .models import (
     BY_NAME, POSTS_PER_PAGE, REACTIONS, VISIBILITIES, Bookmark, Community, Ignore, Membership, Moderator, Post,
@@ -99,6 +100,7 @@ def join(user_id, community_id):
     if exists:
         return False
     db.session.add(Membership(user_id=user_id, community_id=community_id))
+    notifications.joined(user_id, community_id)
     db.session.execute(
         sa.update(Community).where(Community.id == community_id).values(member_count=Community.member_count + 1)
     )
@@ -442,6 +444,8 @@ def _body_problem(body):
         return "Write something first."
     if len(body) > BODY_MAX:
         return f"Posts can be at most {BODY_MAX:,} characters (this one has {len(body):,})."
+    if body.count("@") > notifications.MAX_MENTIONS:   # rendered only when there could be too many
+        return notifications.mention_problem(render(body))
     return None
 
 
@@ -467,6 +471,9 @@ def _new_post(thread, author_id, body, screened=""):
     db.session.add(post)
     _screen_for_crisis(post, thread, screened or body)
     db.session.flush()
+    if notifications.enabled():
+        notifications.record_mentions(post, new=True)
+        notifications.posted_in(author_id, thread.id)
     dispatch.enqueue("moderation.moderate_post", post.id)
     return post
 
@@ -613,6 +620,7 @@ def edit_post(viewer, post_id, body):
         post.public_body, post.public_html = post.body, post.body_html
     post.body = body
     post.body_html = render(body)
+    notifications.record_mentions(post)
     post.edited_at = utcnow()
     post.moderation_status = "pending"
     # New words, a new judgement: notices a moderator removed from the old text may apply again.
@@ -696,6 +704,8 @@ def set_reaction(viewer, post_id, kind, on):
     )
     if on and existing is None:
         db.session.add(Reaction(post_id=post.id, user_id=viewer.user_id, kind=kind))
+        if post.author_id != viewer.user_id:
+            dispatch.enqueue_once("notifications.reacted", post.id)
     elif not on and existing is not None:
         db.session.delete(existing)
     db.session.flush()

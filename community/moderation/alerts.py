@@ -19,6 +19,7 @@ from ..errors import Forbidden
 from ..extensions import db
 from ..forums.models import BY_NAME, Community, Moderator, Post
 from ..models_base import utcnow
+from ..notifications import services as notifications
 from . import log
 from .models import ReviewItem, describe_delivery
 
@@ -62,6 +63,9 @@ def _deliver(item, moderators, admins, subject, body):
     link = accounts.site_url(f"/moderation/items/{item.id}")
     two_factor = accounts.site_url("/settings/2fa")
     for user in recipients.values():
+        # In the centre too, at the top; the e-mail below is this alert's own (no setting governs it).
+        notifications.notify(user.id, "crisis_alert", f"crisis:{item.id}:{utcnow().timestamp():.6f}",
+                             post_id=item.post_id, community_id=item.community_id, priority=1, email_state="sent")
         accounts.queue_mail(user.email, subject, (
             f"Hello {user.username},\n\n{body}\n{link}\n\n"
             + ("" if user.totp_enabled else NEEDS_2FA.format(link=two_factor))

@@ -2,19 +2,18 @@
 The appeal goes to the community's other moderators and the admins — never to whoever acted."""
 import sqlalchemy as sa
 
-from ..accounts import services as accounts
 from ..accounts.models import User
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forums.models import Community, Moderator, Post, Thread
 from ..models_base import utcnow
+from ..notifications import services as notifications
 from . import log
 from .models import Appeal, Sanction, StaffAction
 from ..forums import lifecycle
 from .services import reason_given, require_moderator
 
 MESSAGE_MAX = 1000
-SUBJECT = "Patient Commons: an appeal to decide"
 
 
 def _rejected_by(post_id):
@@ -78,11 +77,8 @@ def create(viewer, kind, target_id, message):
         db.session.rollback()
         raise Conflict("You have already appealed this decision; each decision can be appealed once.") from None
     log.record(viewer.user_id, "appeal.create", "appeal", appeal.id, community_id, f"{kind} #{target_id}")
-    link = accounts.site_url(f"/moderation/appeals/{appeal.id}")
     for user in deciders(appeal):
-        accounts.queue_mail(user.email, SUBJECT, (
-            f"Hello {user.username},\n\nA member has appealed a moderation decision that you did not make. "
-            f"Please decide it:\n{link}\n"))
+        notifications.notify(user.id, "appeal", f"appeal:decide:{appeal.id}", community_id=community_id)
     db.session.commit()
     return appeal
 
@@ -141,10 +137,7 @@ def decide(viewer, appeal_id, outcome, reason):
             if entry.community_id is None:
                 db.session.get(User, entry.user_id).silenced_at = None
     log.record(viewer.user_id, f"appeal.{outcome}", "appeal", appeal.id, appeal.community_id, reason)
-    author = db.session.get(User, appeal.user_id)
-    accounts.queue_mail(author.email, "Patient Commons: your appeal was decided", (
-        f"Hello {author.username},\n\nYour appeal has been decided. You can read the answer here:\n"
-        f"{accounts.site_url('/account/standing')}\n"))
+    notifications.notify(appeal.user_id, "appeal", f"appeal:decided:{appeal.id}")
     db.session.commit()
     return appeal
 

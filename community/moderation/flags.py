@@ -12,6 +12,7 @@ from ..extensions import db
 from ..forums import lifecycle
 from ..forums.services import post_row, sanction_refusal
 from ..models_base import utcnow
+from ..notifications import services as notifications
 from . import alerts, log, pipeline
 from .models import FLAG_REASONS, PRIORITY, Flag, ReviewItem, Sanction
 
@@ -93,6 +94,8 @@ def flag_post(viewer, post_id, reason, message=""):
         item.priority = 0
         if first:
             alerts.rule_alert(item, community, alerts.AT_RISK_WHY)
+    else:
+        notifications.flagged(flag.id, post, thread)
     _maybe_hide(post, thread, community)
     db.session.commit()
     return flag

@@ -10,6 +10,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..markdown import render
 from ..models_base import utcnow
+from ..notifications import services as notifications
 from ..forums import lifecycle
 from ..forums.models import Community, PostRevision, Thread
 from . import alerts, filters, log, rules
@@ -255,6 +256,11 @@ def moderate_post(post_id):
         _review_item(post, community, "flagged", judged_hash, outcome.flag_reasons, (), original=None)
     _log_decision(post, community, outcome)
 
+    before = {n["kind"] for n in post.notices or ()}
+    for kind in [n["kind"] for n in notices if n["kind"] not in before and n["kind"] not in AUTHOR_ONLY_NOTICES
+                 and n["kind"] not in ("redacted", "moderator")]:
+        # a notice others will read under the post: its author hears of it (one per judged text)
+        notifications.moderation_outcome(post, f"notice:{kind}:{judged_hash[:16]}")
     post.labels = list(outcome.labels)
     post.notices = notices
     post.moderation_status = "done"
@@ -308,6 +314,8 @@ def _review_item(post, community, kind, judged_hash, reasons, verdicts, original
                for s in v.spans],
     )
     db.session.add(item)
+    if kind in ("held", "phi"):
+        notifications.queue_grew(community.id)
     return item
 
 

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from ..accounts import services as accounts
 from ..accounts.models import User
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -12,6 +11,7 @@ from ..forums import lifecycle
 from ..forums.models import BY_NAME, Community, Post, PostRevision, Thread
 from ..markdown import render
 from ..models_base import utcnow
+from ..notifications import services as notifications
 from . import alerts, log, pipeline
 from .models import KIND_NAMES, Flag, ReviewItem
 
@@ -111,15 +111,16 @@ def _close_post_items(post, viewer, outcome, flags):
     db.session.execute(sa.update(Flag).where(Flag.post_id == post.id, Flag.status == "open").values(status=flags))
 
 
-def tell_author(post, subject, text):
-    """The author reads the reason on their post and on their standing page; the e-mail holds only
-    a link, because the reason may speak of their health."""
-    author = db.session.get(User, post.author_id)
+def tell_author(post, what, text):
+    """The author reads the reason on their post and on their standing page; the notification (and
+    any e-mail of it) holds only a link, because the reason may speak of their health."""
     post.notices = [n for n in post.notices or () if n["kind"] != "moderator"] + [{"kind": "moderator", "text": text}]
-    link = accounts.site_url("/account/standing")
-    accounts.queue_mail(author.email, subject, (
-        f"Hello {author.username},\n\nA moderator made a decision about one of your posts. "
-        f"You can read it, and appeal if you think it is wrong, here:\n{link}\n"))
+    told(post, what)
+
+
+def told(post, what):
+    """A moderation outcome for the post's author, as a notification (issue 14)."""
+    notifications.moderation_outcome(post, f"{what}:{utcnow().timestamp():.6f}")
 
 
 def decide(viewer, item_id, action, reason="", body=None):
@@ -155,8 +156,10 @@ def decide(viewer, item_id, action, reason="", body=None):
             _edit_as_moderator(viewer, post, body.strip())
         if post.state == "held":
             pipeline.approve(post)
+            told(post, "approved")
         elif post.state == "hidden":
             lifecycle.restore(post, thread, community)
+            told(post, "restored")
         _close_post_items(post, viewer, "approved", "dismissed")
         if item.kind == "crisis":
             alerts.acknowledge(item, viewer.user_id)
@@ -175,7 +178,7 @@ def decide(viewer, item_id, action, reason="", body=None):
             raise ValidationFailed("This post cannot be rejected now.", {"action": "Not rejectable."})
         lifecycle.reject(post, thread, community)
         _close_post_items(post, viewer, "rejected", "upheld")
-        tell_author(post, "Patient Commons: a moderator did not publish your post",
+        tell_author(post, "rejected",
                     f"A moderator did not publish this post. Their reason: {reason}")
         log.record(viewer.user_id, "post.reject", *target, reason)
     elif action in ("hide", "restore"):
@@ -192,8 +195,10 @@ def _hide_or_restore(viewer, post, thread, community, action, reason):
     (lifecycle.hide if hide else lifecycle.restore)(post, thread, community)
     _close_post_items(post, viewer, "hidden" if hide else "restored", "upheld" if hide else "dismissed")
     if hide:
-        tell_author(post, "Patient Commons: a moderator hid your post",
+        tell_author(post, "hidden",
                     f"A moderator hid this post. Their reason: {reason}")
+    else:
+        told(post, "restored")
     log.record(viewer.user_id, f"post.{action}", "post", post.id, community.id, reason)
 
 
@@ -248,6 +253,7 @@ def remove_notice(viewer, post_id, kind, reason):
     post.notices = [n for n in post.notices if n["kind"] != kind]
     post.suppressed_notices = sorted(set(post.suppressed_notices or ()) | {kind})
     log.record(viewer.user_id, "notice.remove", "post", post.id, community.id, f"{kind}: {reason}")
+    told(post, "notice_removed")
     db.session.commit()
     return post
 

@@ -14,6 +14,7 @@ from ..forums import lifecycle
 from ..forums.models import Community, Post, Thread
 from ..forums.visibility import bump_memberships
 from ..models_base import utcnow
+from ..notifications import services as notifications
 from . import log
 from .models import MemberNote, ReviewItem, Sanction
 from .services import reason_given, require_moderator
@@ -130,10 +131,9 @@ def member_record(viewer, user_id, community_id):
     return community, user, sanctions, messages, notes
 
 
-def _notify(user, subject):
-    link = accounts.site_url("/account/standing")
-    accounts.queue_mail(user.email, subject, (
-        f"Hello {user.username},\n\nThe moderators have sent you a message. You can read it here:\n{link}\n"))
+def _notify(user, entry):
+    """The member reads it on /account/standing; the notification (and any e-mail) only says there is one."""
+    notifications.notify(user.id, "moderation", f"sanction:{entry.id}")
 
 
 def sanction(viewer, user_id, community_id, kind, rule="", message="", duration="7d"):
@@ -171,7 +171,7 @@ def sanction(viewer, user_id, community_id, kind, rule="", message="", duration=
     # A private message's words stay between the moderators and the member (it may speak of their health).
     log.record(viewer.user_id, f"member.{kind}", "user", user.id, community.id,
                "private message sent" if kind == "message" else f"{rule}{how_long}")
-    _notify(user, "Patient Commons: a message from the moderators")
+    _notify(user, entry)
     db.session.commit()
     return entry
 
