@@ -108,8 +108,14 @@ def test_mentions_notify_only_people_who_can_read_the_post_and_never_from_code(a
         assert [n.kind for n in notes(world.cy.id)] == ["mention"]
         assert notes(world.olly.id) == []           # not a member of the members-only community
         assert [n.kind for n in notes(world.ana.id)] == ["reply"]   # code is not a mention
-        reply_as(world.ben, world.thread, "Public thread: @olly, welcome")
+        secret_html = db.session.scalar(sa.select(Post.body_html).where(Post.thread_id == world.secret,
+                                                                         Post.number == 2))
+        assert f'<a class="mention" href="/u/{world.cy.id}">@cy</a>' in secret_html
+        assert "/u/%d" % world.olly.id not in secret_html and "@olly" in secret_html   # no link for a non-member
+        assert "<code>@ana</code>" in secret_html
+        public_id = reply_as(world.ben, world.thread, "Public thread: @olly, welcome")
         assert [n.kind for n in notes(world.olly.id)] == ["mention"]
+        assert f'href="/u/{world.olly.id}">@olly</a>,' in db.session.get(Post, public_id).body_html
 
 
 def test_more_than_twenty_mentions_is_a_field_error_and_nothing_is_saved(app, world):

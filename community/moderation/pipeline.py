@@ -205,10 +205,12 @@ def moderate_post(post_id):
     if outcome.body_phi or outcome.censor_body:
         post.body = _rewrite(judged, decision)
         post.body_html = render(post.body)
+        notifications.record_mentions(post)
     if outcome.rule_censor:
         censoring = [r for r in matched if r.mode == "enforce" and r.action == "censor"]
         post.body = rules.censor(post.body, rules.matches(censoring, post.body, unfinished, until))
         post.body_html = render(post.body)
+        notifications.record_mentions(post)
     if outcome.title_phi or outcome.censor_title:
         thread.title = _rewrite(thread.title, title_decision)[:200]
     # Every run, not only when the current text had some: an edit made before the previous run
@@ -227,6 +229,7 @@ def moderate_post(post_id):
         post.members_only = True
         if post.number == 1:
             thread.members_only = True
+        notifications.record_mentions(post)   # now limited to members: no link to anyone else
     if outcome.crisis:
         item = _review_item(post, community, "crisis", judged_hash, outcome.crisis_reasons, body_verdicts,
                             original=None, urgent=outcome.urgent, priority=PRIORITY["crisis"] if outcome.urgent else 1)

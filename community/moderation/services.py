@@ -211,6 +211,7 @@ def _edit_as_moderator(viewer, post, body):
                                 created_at=post.edited_at or post.created_at))
     post.body = body
     post.body_html = render(body)
+    notifications.record_mentions(post)
     post.edited_at = utcnow()
     # A moderator's edit is the reviewed text: the pipeline does not judge it again.
     post.moderated_hash = pipeline.text_hash(body)

@@ -266,19 +266,67 @@ def mention_problem(html):
     return None
 
 
-def record_mentions(post, new=False):
-    """Who the post mentions and quotes, replaced on each write (an edit may add or drop some)."""
+def record_mentions(post, new=False, community=None):
+    """Who the post mentions and quotes, replaced on each write (an edit may add or drop some), and
+    each mention of someone who can read the post made a link to their page (never for someone
+    outside a members-only community: for them the name stays text and nobody is told)."""
     if not new:
         db.session.execute(sa.delete(PostMention).where(PostMention.post_id == post.id))
     if "@" not in post.body_html:
         return
+    # our own links from an earlier run (the sanitiser lets no member write a class), read again
+    post.body_html = _OUR_LINK.sub(r"\1", post.body_html)
     mentioned, quoted = mentioned_names(post.body_html)
     names = mentioned | quoted
     if not names:
         return
-    for user_id, name in db.session.execute(sa.select(User.id, sa.func.lower(User.username)).where(
-            sa.func.lower(User.username).in_(names), User.id != post.author_id)):
+    found = db.session.execute(sa.select(User.id, sa.func.lower(User.username)).where(
+        sa.func.lower(User.username).in_(names), User.id != post.author_id)).all()
+    for user_id, name in found:
         db.session.add(PostMention(post_id=post.id, user_id=user_id, kind="quote" if name in quoted else "mention"))
+    if community is None:
+        thread = db.session.get(Thread, post.thread_id)
+        community = db.session.get(Community, thread.community_id)
+        members_only = post.members_only or thread.members_only
+    else:
+        members_only = post.members_only
+    ids = {name: user_id for user_id, name in found if name in mentioned}
+    if ids and (community.visibility != "public" or members_only):
+        from ..forums.models import Membership
+
+        readers = set(db.session.scalars(sa.select(Membership.user_id).where(
+            Membership.community_id == community.id, Membership.user_id.in_(ids.values()))))
+        ids = {name: user_id for name, user_id in ids.items() if user_id in readers}
+    if ids:
+        post.body_html = _linked(post.body_html, ids)
+
+
+_TAG = re.compile(r"(<[^>]+>)")
+_OUR_LINK = re.compile(r'<a class="mention" href="/u/\d+">(@[^<]*)</a>')
+
+
+def _link(name, ids):
+    core = name.rstrip(".-")
+    user_id = ids.get(core.lower())
+    return f'<a class="mention" href="/u/{user_id}">@{core}</a>{name[len(core):]}' if user_id else None
+
+
+def _linked(html, ids):
+    """@name in the text (not in code, pre or an existing link) as a link to the member's page."""
+    out, inside = [], 0
+    for part in _TAG.split(html):
+        if part.startswith("<"):
+            tag = part[1:].split(None, 1)[0].rstrip(">").lower() if len(part) > 2 else ""
+            if tag in ("code", "pre", "a"):
+                inside += 1
+            elif tag in ("/code", "/pre", "/a"):
+                inside = max(0, inside - 1)
+            out.append(part)
+        elif inside or "@" not in part:
+            out.append(part)
+        else:
+            out.append(_MENTION.sub(lambda m: _link(m.group(1), ids) or m.group(0), part))
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ events
@@ -459,10 +507,10 @@ def _listing(viewer):
 
 
 def item_url(n, number=None):
-    if n.kind == "moderation":
-        return "/account/standing"
     if n.kind == "appeal":
-        return "/account/standing" if n.post_id is None else "/moderation/appeals"
+        return "/moderation/appeals" if n.key.startswith("appeal:decide:") else "/account/standing"
+    if n.kind == "moderation" and ":notice:" not in n.key:
+        return "/account/standing"     # the reason is there (and on the post), never in the notification
     if n.kind in ("queue", "flag", "crisis_alert"):
         return "/moderation"
     if n.post_id and n.thread_id and number:
@@ -717,20 +765,33 @@ def deliver_email(now=None, users=200):
 DIGEST_EVERY = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 
-def send_digests(now=None, limit=500):
-    """A discreet summary of unread notifications for members whose digest is due. Returns how many."""
+def _digest_candidates(batch):
+    """(user_id, unread) for every member with unread notifications, in batches by id."""
+    after = 0
+    while True:
+        rows = db.session.execute(
+            sa.select(Notification.user_id, sa.func.count()).where(Notification.read_at.is_(None),
+                                                                   Notification.user_id > after)
+            .group_by(Notification.user_id).order_by(Notification.user_id).limit(batch)).all()
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = rows[-1][0]
+
+
+def send_digests(now=None, batch=500):
+    """A discreet summary of unread notifications for members whose digest is due (outside their
+    quiet hours; the hourly run tries again). Returns how many were sent."""
     now = now or utcnow()
     sent = 0
-    settings = {s.user_id: s for s in db.session.scalars(sa.select(NotificationSettings))}
-    candidates = db.session.execute(
-        sa.select(Notification.user_id, sa.func.count()).where(Notification.read_at.is_(None))
-        .group_by(Notification.user_id).limit(limit)).all()
-    for user_id, unread in candidates:
-        s = settings.get(user_id)
+    for user_id, unread in list(_digest_candidates(batch)):
+        s = _row(user_id)
         every = DIGEST_EVERY.get(s.digest if s else "weekly")
         if every is None or (s and s.digest_sent_at and s.digest_sent_at > now - every):
             continue
         user = db.session.get(User, user_id)
+        if not user.email_verified:
+            continue
         if s is None:
             s = NotificationSettings(user_id=user_id, email={}, digest="weekly", discreet_email=True,
                                      watch_community="normal", watch_thread="watching", auto_watch=True)
@@ -738,6 +799,8 @@ def send_digests(now=None, limit=500):
         if s.digest_sent_at is None and user.created_at > now - every:
             s.digest_sent_at = now     # a new member's first digest comes a period after joining
             db.session.commit()
+            continue
+        if after_quiet_hours(now, s.quiet_start, s.quiet_end, _zone(user)) != now:
             continue
         site = current_app.config["SITE_URL"].rstrip("/")
         link = f"{site}/notifications/unsubscribe/{unsubscribe_token(user_id, 'digest')}"

@@ -31,6 +31,7 @@ def _describe():
 def centre():
     unread = request.args.get("show") == "unread"
     before = request.args.get("before", type=int)
+    before = before if before and 0 < before < 2**31 else None
     items, next_cursor = services.list_for(g.viewer, unread, before)
     return render_template("notifications/centre.html", items=items, next_cursor=next_cursor, unread=unread,
                            form=EmptyForm())
