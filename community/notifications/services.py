@@ -508,7 +508,8 @@ def _listing(viewer):
 
 def item_url(n, number=None):
     if n.kind == "appeal":
-        return "/moderation/appeals" if n.key.startswith("appeal:decide:") else "/account/standing"
+        decide = n.key.startswith("appeal:decide:")
+        return f"/moderation/appeals/{n.key.rsplit(':', 1)[1]}" if decide else "/account/standing"
     if n.kind == "moderation" and ":notice:" not in n.key:
         return "/account/standing"     # the reason is there (and on the post), never in the notification
     if n.kind in ("queue", "flag", "crisis_alert"):
