@@ -71,10 +71,15 @@ def _row(user_id):
     return db.session.get(NotificationSettings, user_id)
 
 
+def _defaults(user_id=None):
+    """A member's settings before they change any (not added to the session)."""
+    return NotificationSettings(user_id=user_id, email={}, digest="weekly", discreet_email=True,
+                                watch_community="normal", watch_thread="watching", auto_watch=True)
+
+
 def settings_of(user_id):
     """The API's shape (GET /api/v1/me/notification-settings), defaults filled in."""
-    row = _row(user_id) or NotificationSettings(email={}, digest="weekly", discreet_email=True,
-                                                watch_community="normal", watch_thread="watching", auto_watch=True)
+    row = _row(user_id) or _defaults()
     user = db.session.get(User, user_id)
     email = {kind: (row.email or {}).get(kind, EMAIL_DEFAULTS[kind]) for kind in SETTABLE}
     quiet = {"start": row.quiet_start, "end": row.quiet_end} if row.quiet_start else None
@@ -155,8 +160,7 @@ def update_settings(user_id, data):
         raise ValidationFailed("Please correct the highlighted settings.", fields)
     row = _row(user_id)
     if row is None:
-        row = NotificationSettings(user_id=user_id, email={}, digest="weekly", discreet_email=True,
-                                   watch_community="normal", watch_thread="watching", auto_watch=True)
+        row = _defaults(user_id)
         db.session.add(row)
     if "timezone" in values:
         db.session.get(User, user_id).time_zone = values.pop("timezone")
@@ -185,11 +189,10 @@ def _level(level):
     return level
 
 
-def _upsert(model, keys, level, replace=True):
+def _upsert(model, level, replace=True, **keys):
     row = db.session.get(model, keys)
     if row is None:
-        db.session.add(model(**dict(zip(("user_id", model.__table__.primary_key.columns.keys()[1]), keys,
-                                        strict=True)), level=level))
+        db.session.add(model(level=level, **keys))
     elif replace:
         row.level = level
 
@@ -199,7 +202,7 @@ def watch_community(viewer, community_id, level):
     if not viewer.signed_in:
         raise Forbidden("Log in to watch a community.")
     _readable_community(viewer, community_id)
-    _upsert(CommunityWatch, (viewer.user_id, community_id), level)
+    _upsert(CommunityWatch, level, user_id=viewer.user_id, community_id=community_id)
     db.session.commit()
     return level
 
@@ -211,7 +214,7 @@ def watch_thread(viewer, thread_id, level):
     if not viewer.signed_in:
         raise Forbidden("Log in to watch a thread.")
     forums.get_thread(viewer, thread_id)   # NotFound unless the viewer may read it
-    _upsert(ThreadWatch, (viewer.user_id, thread_id), level)
+    _upsert(ThreadWatch, level, user_id=viewer.user_id, thread_id=thread_id)
     db.session.commit()
     return level
 
@@ -238,7 +241,7 @@ def posted_in(user_id, thread_id):
 def joined(user_id, community_id):
     row = _row(user_id)
     if row is not None and row.watch_community != "normal":
-        _upsert(CommunityWatch, (user_id, community_id), row.watch_community, replace=False)
+        _upsert(CommunityWatch, row.watch_community, replace=False, user_id=user_id, community_id=community_id)
 
 
 # ------------------------------------------------------------------ mentions (at write time)
@@ -794,8 +797,7 @@ def send_digests(now=None, batch=500):
         if not user.email_verified:
             continue
         if s is None:
-            s = NotificationSettings(user_id=user_id, email={}, digest="weekly", discreet_email=True,
-                                     watch_community="normal", watch_thread="watching", auto_watch=True)
+            s = _defaults(user_id)
             db.session.add(s)
         if s.digest_sent_at is None and user.created_at > now - every:
             s.digest_sent_at = now     # a new member's first digest comes a period after joining
